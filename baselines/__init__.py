@@ -1,0 +1,1 @@
+"""Learning agents and classic policies that train and act against loopgym environments."""
