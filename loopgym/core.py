@@ -92,6 +92,11 @@ class Task(ABC, Generic[ConfigT]):
         """Family-specific ``info`` keys added to every step (``regret``, ``task_id``, ...)."""
         return {}
 
+    def normalised_score(self, final_info: dict[str, Any]) -> float | None:
+        """The family's normalised score of an episode (0 = random, 1 = best), from the ``info`` of
+        its last step; ``None`` where the family defines none."""
+        return None
+
 
 class View(ABC):
     """Turns actions into attempts and feedback into observations, for one task."""
@@ -136,7 +141,8 @@ class LoopEnv(gym.Env):
     the task's config, which validates it.
     """
 
-    metadata: ClassVar[dict[str, Any]] = {"render_modes": ["ansi"]}
+    # render_fps only silences the checker: ansi frames are returned, never shown at a rate
+    metadata: ClassVar[dict[str, Any]] = {"render_modes": ["ansi"], "render_fps": 4}
     task_cls: ClassVar[type[Task]]
     views: ClassVar[dict[str, type[View]]]
 

@@ -62,7 +62,7 @@ class GaussianBandit(LoopEnv):
     vector: ``Discrete(n_arms)``. text: free text naming the arm.
 
     ## Observation Space
-    vector: ``Box(n_arms + 2)`` = one-hot of the last arm, its payoff (unbounded), t / horizon.
+    vector: ``Box(n_arms + 2)`` = one-hot of the last arm, its payoff (clipped to ±1e6), t / horizon.
 
     ## Feedback
     The pulled arm and its real-valued payoff; hidden: ``regret`` and ``gold``.

@@ -239,6 +239,13 @@ class DuelFeedback(Feedback):
         return f"You compared arm {i} with arm {j}: arm {self.winner} won."
 
 
+def gold_from_regret(regret: float, spread: float) -> float:
+    """``1 - regret / spread`` clipped to [0, 1] (rounding can step just outside); 1 when spread is 0."""
+    if spread <= 0.0:
+        return 1.0
+    return min(1.0, max(0.0, 1.0 - regret / spread))
+
+
 def _num(x: float) -> str:
     return str(int(x)) if float(x).is_integer() else f"{x:.3f}"
 
@@ -255,15 +262,20 @@ class BanditProblem:
     t: int = 0
     last_arm: int = -1
     cumulative_regret: float = 0.0
+    #: cumulative expected regret a uniformly random action would have had in the same states
+    #: (the reference of the normalised score in scoring.py)
+    random_regret: float = 0.0
     values: np.ndarray = None  # type: ignore[assignment]
     best: float = 0.0
     worst: float = 0.0
+    average: float = 0.0
     extra: dict = dataclasses.field(default_factory=dict)
 
     def refresh(self, values: np.ndarray) -> None:
         self.values = values
         self.best = float(values.max())
         self.worst = float(values.min())
+        self.average = float(values.mean())
 
 
 # ----------------------------------------------------------------------------- tasks
@@ -284,8 +296,9 @@ class BanditTask(Task[BanditConfig]):
         return self.config.horizon
 
     # -- hooks a variant overrides
-    def draw_means(self, rng) -> np.ndarray:
-        return rng.random(self.config.n_arms)
+    def draw_means(self, rng, n: int | None = None) -> np.ndarray:
+        """One episode's arm means, or ``n`` episodes' as ``(n, n_arms)`` (the native vector env)."""
+        return rng.random(self.config.n_arms if n is None else (n, self.config.n_arms))
 
     def start(self, problem: BanditProblem, rng) -> None:
         """Set up variant state after the means are drawn."""
@@ -315,6 +328,7 @@ class BanditTask(Task[BanditConfig]):
             arm = attempt
             fb = self.pull(problem, arm, rng, spread)
         problem.cumulative_regret += fb.regret
+        problem.random_regret += self.random_step_regret(problem)
         self.advance(problem, arm, rng)
         if arm != -1:
             problem.last_arm = arm
@@ -331,7 +345,7 @@ class BanditTask(Task[BanditConfig]):
         regret = problem.best - float(problem.values[arm])
         return self.feedback_cls(
             reward=payoff,
-            gold=1.0 - regret / spread if spread > 0 else 1.0,
+            gold=gold_from_regret(regret, spread),
             solved=regret <= 1e-12,
             arm=arm,
             payoff=payoff,
@@ -339,20 +353,29 @@ class BanditTask(Task[BanditConfig]):
             step=problem.t,
         )
 
-    def step_info(self, problem: BanditProblem, feedback: Feedback) -> dict[str, Any]:
-        return {"regret": feedback.regret, "cumulative_regret": problem.cumulative_regret}
+    def random_step_regret(self, problem: BanditProblem) -> float:
+        """Expected regret of a uniformly random action in the current state."""
+        return problem.best - problem.average
 
-    @property
-    def n_actions(self) -> int:
-        return self.config.n_arms
+    def step_info(self, problem: BanditProblem, feedback: Feedback) -> dict[str, Any]:
+        return {
+            "regret": feedback.regret,
+            "cumulative_regret": problem.cumulative_regret,
+            "random_regret": problem.random_regret,
+        }
+
+    def normalised_score(self, final_info: dict[str, Any]) -> float:
+        from .scoring import normalised_score
+
+        return normalised_score(final_info)
 
 
 class GaussianTask(BanditTask):
     Config = GaussianConfig
     payoff_kind = "gaussian"
 
-    def draw_means(self, rng) -> np.ndarray:
-        return rng.standard_normal(self.config.n_arms)
+    def draw_means(self, rng, n: int | None = None) -> np.ndarray:
+        return rng.standard_normal(self.config.n_arms if n is None else (n, self.config.n_arms))
 
     def draw(self, problem, arm, rng) -> float:
         return float(problem.values[arm] + self.config.noise_sd * rng.standard_normal())
@@ -399,8 +422,8 @@ class ContextualTask(BanditTask):
     payoff_kind = "gaussian"
     feedback_cls = ContextualFeedback
 
-    def draw_means(self, rng) -> np.ndarray:
-        return np.zeros(self.config.n_arms)
+    def draw_means(self, rng, n: int | None = None) -> np.ndarray:
+        return np.zeros(self.config.n_arms if n is None else (n, self.config.n_arms))
 
     def start(self, problem, rng) -> None:
         cfg = self.config
@@ -441,7 +464,7 @@ class DelayedTask(BanditTask):
         regret = problem.best - float(problem.values[arm])
         problem.extra["in_flight"].append((problem.t + self.config.delay, arm, problem.t, payoff))
         return DelayedFeedback(
-            reward=0.0, gold=1.0 - regret / spread if spread > 0 else 1.0, solved=regret <= 1e-12,
+            reward=0.0, gold=gold_from_regret(regret, spread), solved=regret <= 1e-12,
             arm=arm, regret=regret, step=problem.t,
         )
 
@@ -515,16 +538,20 @@ class DuelingTask(BanditTask):
             first_wins = rng.random() < (1.0 + u[i] - u[j]) / 2.0
             winner, reward = (i, 1.0) if first_wins else (j, 0.0)
         # dueling regret (Yue et al. 2012): mean of the two arms' preference gaps to the best arm
-        regret = (2.0 * problem.best - u[i] - u[j]) / 4.0
+        regret = float(2.0 * problem.best - u[i] - u[j]) / 4.0
         return DuelFeedback(
             reward=reward,
-            gold=1.0 - regret / (spread / 2.0) if spread > 0 else 1.0,
+            gold=gold_from_regret(regret, spread / 2.0),
             solved=regret <= 1e-12,
             arms=(int(i), int(j)),
             winner=int(winner),
             regret=regret,
             step=problem.t,
         )
+
+    def random_step_regret(self, problem) -> float:
+        # a uniformly random pair: each arm's expected gap is best - average, halved twice over two arms
+        return (problem.best - problem.average) / 2.0
 
     def lost_step(self, problem, reason, spread):
         return DuelFeedback(

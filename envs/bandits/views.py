@@ -28,6 +28,9 @@ from loopgym.core import FreeText, InvalidAttempt, View
 from .task import BanditTask, DelayedFeedback, DuelFeedback
 
 RECHARGE_CAP = 100.0
+#: real-valued payoffs and contexts are clipped to +-BOUND so every Box bound is finite (Gymnasium's
+#: checker rejects infinite bounds); with the default arguments values never come near it
+BOUND = 1e6
 
 
 class BanditVectorView(View):
@@ -54,7 +57,7 @@ class BanditVectorView(View):
     def signal_bounds(self) -> tuple[float, float]:
         if self.task.payoff_kind == "bernoulli":
             return 0.0, 1.0
-        return -np.inf, np.inf
+        return -BOUND, BOUND
 
     def extra_bounds(self) -> tuple[list[float], list[float]]:
         return [], []
@@ -72,7 +75,7 @@ class BanditVectorView(View):
 
     def write_feedback(self, obs: np.ndarray, feedback) -> None:
         obs[feedback.arm] = 1.0
-        obs[self.k] = feedback.payoff
+        obs[self.k] = min(max(feedback.payoff, -BOUND), BOUND)
 
     def write_extra(self, obs: np.ndarray, problem, feedback) -> None:
         pass
@@ -81,10 +84,10 @@ class BanditVectorView(View):
 class ContextualVectorView(BanditVectorView):
     def extra_bounds(self):
         d = self.task.config.context_dim
-        return [-np.inf] * d, [np.inf] * d
+        return [-BOUND] * d, [BOUND] * d
 
     def write_extra(self, obs, problem, feedback):
-        obs[self.k + 2 :] = problem.extra["context"]
+        obs[self.k + 2 :] = np.clip(problem.extra["context"], -BOUND, BOUND)
 
 
 class RechargingVectorView(BanditVectorView):
@@ -134,10 +137,13 @@ class DuelingVectorView(BanditVectorView):
 
 # ----------------------------------------------------------------------------- text
 
-_ARM = re.compile(r"\barms?\s*(?:#|no\.?|number)?\s*[:=]?\s*([0-9]+)", re.IGNORECASE)
-_BARE = re.compile(r"^[\s\W_]*([0-9]+)[\s\W_]*$")
+_ARM = re.compile(r"\barms?\s*(?:#|no\.?|number)?\s*[:=]?\s*([0-9]+)(?!\.[0-9])", re.IGNORECASE)
+# a bare number may be wrapped in quotes, brackets or markdown, but not signed or decimal
+_OPEN = r"""^[\s"'`(\[{*#:]*"""
+_CLOSE = r"""[\s"'`)\]}*.!,;:]*$"""
+_BARE = re.compile(_OPEN + r"([0-9]+)" + _CLOSE)
 _PAIR = re.compile(
-    r"^[\s\W_]*(?:arms?\s*)?([0-9]+)\s*(?:,|;|&|and|vs\.?|versus|against|with|-|\s)\s*(?:arm\s*)?([0-9]+)[\s\W_]*$",
+    _OPEN + r"(?:arms?\s*)?([0-9]+)\s*(?:,|;|&|and|vs\.?|versus|against|with|\s)\s*(?:arm\s*)?([0-9]+)" + _CLOSE,
     re.IGNORECASE,
 )
 _SCAN_LIMIT = 20_000  # an answer longer than this is read from its last characters only

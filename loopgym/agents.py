@@ -1,0 +1,85 @@
+"""The Agent protocol, the random agent, and agents by name.
+
+An agent sees the environment the way a user's script does::
+
+    agent.reset(env, seed=seed)          # before every episode: read spaces / config, clear state
+    action = agent.act(observation)      # choose
+    agent.observe(action, reward, next_observation, info)   # learn from what happened
+
+``info["feedback"]`` holds the visible feedback as plain data; agents must not read the hidden
+scores (``gold``, ``regret``) that are there for benchmarking. ``view`` names the view the agent
+needs (``"vector"`` or ``"text"``).
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any, Protocol, runtime_checkable
+
+import gymnasium as gym
+
+
+@runtime_checkable
+class Agent(Protocol):
+    view: str
+
+    def reset(self, env: gym.Env, *, seed: int | None = None) -> None: ...
+
+    def act(self, observation: Any) -> Any: ...
+
+    def observe(self, action: Any, reward: float, observation: Any, info: dict[str, Any]) -> None: ...
+
+
+class RandomAgent:
+    """Uniform over the action space (any view; on a text view it answers random text)."""
+
+    view = "vector"
+
+    def __init__(self) -> None:
+        self.action_space: gym.Space | None = None
+
+    def reset(self, env: gym.Env, *, seed: int | None = None) -> None:
+        self.action_space = env.action_space
+        self.action_space.seed(seed)
+
+    def act(self, observation: Any) -> Any:
+        return self.action_space.sample()
+
+    def observe(self, action, reward, observation, info) -> None:
+        pass
+
+
+_BANDIT = "loopgym.baselines.bandit_policies"
+
+#: the agents ``loopgym run --agent NAME`` knows; any ``module:Class`` works too
+AGENTS: dict[str, str] = {
+    "random": "loopgym.agents:RandomAgent",
+    "epsilon-greedy": f"{_BANDIT}:EpsilonGreedy",
+    "ucb1": f"{_BANDIT}:UCB1",
+    "thompson": f"{_BANDIT}:ThompsonSampling",
+    "gaussian-thompson": f"{_BANDIT}:GaussianThompsonSampling",
+    "exp3": f"{_BANDIT}:EXP3",
+    "linucb": f"{_BANDIT}:LinUCB",
+    "sw-ucb": f"{_BANDIT}:SlidingWindowUCB",
+    "discounted-thompson": f"{_BANDIT}:DiscountedThompsonSampling",
+    "rucb": f"{_BANDIT}:RUCB",
+    "copeland-ucb": f"{_BANDIT}:CopelandUCB",
+}
+
+
+def make_agent(spec: str, **kwargs: Any) -> Agent:
+    """An agent from a name in :data:`AGENTS` or a ``module:Class`` path, built with ``kwargs``."""
+    target = AGENTS.get(spec, spec)
+    if ":" not in target:
+        raise ValueError(
+            f"unknown agent {spec!r}; known agents: {', '.join(AGENTS)} (or give module:Class)"
+        )
+    module_name, _, attr = target.partition(":")
+    try:
+        factory = getattr(importlib.import_module(module_name), attr)
+    except (ImportError, AttributeError) as err:
+        raise ValueError(f"cannot load agent {spec!r} from {target!r}: {err}") from err
+    try:
+        return factory(**kwargs)
+    except TypeError as err:
+        raise ValueError(f"agent {spec!r} does not accept arguments {kwargs}: {err}") from err

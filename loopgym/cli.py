@@ -1,0 +1,167 @@
+"""The ``loopgym`` command.
+
+    loopgym list [--family F] [--markdown]
+    loopgym run ID --agent NAME --episodes N [--seed S] [--view V] [--env-arg k=v ...]
+                [--agent-arg k=v ...] [--json FILE]
+
+Bad input (an unknown id, agent or argument) prints one line saying what was wrong and exits 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import json
+import sys
+from typing import Any
+
+import gymnasium as gym
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+import loopgym
+from loopgym import registry
+from loopgym.agents import AGENTS, make_agent
+from loopgym.config import ConfigError
+from loopgym.metrics import mean_ci
+from loopgym.runner import run_episodes, summarise
+
+
+class UsageError(Exception):
+    """Bad command-line input: reported in one line, exit status 2."""
+
+
+def parse_assignments(items: list[str] | None, what: str) -> dict[str, Any]:
+    """``["n_arms=5", "means=[0.1, 0.9]"]`` -> ``{"n_arms": 5, "means": [0.1, 0.9]}``; values are
+    Python/JSON literals where they parse, strings otherwise."""
+    out: dict[str, Any] = {}
+    for item in items or []:
+        key, sep, raw = item.partition("=")
+        if not sep or not key.isidentifier():
+            raise UsageError(f"{what} {item!r} is not of the form name=value")
+        try:
+            out[key] = ast.literal_eval(raw)
+        except (ValueError, SyntaxError):
+            lowered = raw.strip().lower()
+            out[key] = {"true": True, "false": False, "none": None, "null": None}.get(lowered, raw)
+    return out
+
+
+def cmd_list(args: argparse.Namespace, console: Console) -> int:
+    if args.family and args.family not in registry.families():
+        raise UsageError(f"unknown family {args.family!r}; families: {', '.join(registry.families())}")
+    if args.markdown:
+        print(registry.markdown_table())
+        return 0
+    table = Table(title="loopgym environments")
+    for col in ("id", "family", "what it is", "native vector"):
+        table.add_column(col)
+    for env_id in registry.ids(args.family):
+        s = registry.spec(env_id)
+        table.add_row(env_id, s.family, s.description, "yes" if s.vector_entry_point else "")
+    console.print(table)
+    return 0
+
+
+def cmd_run(args: argparse.Namespace, console: Console) -> int:
+    if args.episodes < 1:
+        raise UsageError(f"--episodes={args.episodes} is not allowed: it must be an integer >= 1")
+    try:
+        env_id = registry.resolve(args.id)
+    except gym.error.NameNotFound as err:
+        raise UsageError(str(err)) from None
+    env_kwargs = parse_assignments(args.env_arg, "--env-arg")
+    agent_kwargs = parse_assignments(args.agent_arg, "--agent-arg")
+    try:
+        agent = make_agent(args.agent, **agent_kwargs)
+    except ValueError as err:
+        raise UsageError(str(err)) from None
+    view = args.view or getattr(agent, "view", "vector")
+    try:
+        env = gym.make(env_id, view=view, **env_kwargs)
+    except (ConfigError, ValueError) as err:
+        raise UsageError(f"{env_id}: {err}") from None
+
+    progress = Progress(
+        TextColumn(f"[bold]{env_id}[/] · {args.agent}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("episodes"),
+        TimeElapsedColumn(),
+        console=console,
+        transient=False,
+        disable=args.quiet,
+    )
+    with progress:
+        bar = progress.add_task("run", total=args.episodes)
+        try:
+            results = run_episodes(
+                env, agent, args.episodes, seed=args.seed,
+                on_episode=lambda _: progress.advance(bar),
+            )
+        except ValueError as err:  # an agent that cannot play this env says so in reset()
+            raise UsageError(str(err)) from None
+        finally:
+            env.close()
+
+    stats = summarise(results)
+    table = Table(title=f"{env_id} · agent {args.agent} · view {view} · {args.episodes} episodes from seed {args.seed}")
+    table.add_column("metric")
+    table.add_column("mean", justify="right")
+    table.add_column("± 95% CI", justify="right")
+    table.add_column("min", justify="right")
+    table.add_column("max", justify="right")
+    for name, values in stats.items():
+        mean, half = mean_ci(values)
+        table.add_row(name, f"{mean:.4g}", "—" if half != half else f"{half:.3g}",
+                      f"{values.min():.4g}", f"{values.max():.4g}")
+    console.print(table)
+    if args.json:
+        payload = {
+            "id": env_id, "agent": args.agent, "agent_args": agent_kwargs, "env_args": env_kwargs,
+            "view": view, "seed": args.seed, "loopgym_version": loopgym.__version__,
+            "episodes": [r.as_dict() for r in results],
+        }
+        with open(args.json, "w") as fh:
+            json.dump(payload, fh, indent=1)
+        console.print(f"episodes written to {args.json}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="loopgym", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--version", action="version", version=f"loopgym {loopgym.__version__}")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("list", help="list the environment ids")
+    p.add_argument("--family", help="only this family")
+    p.add_argument("--markdown", action="store_true", help="print the README's markdown table")
+    p.set_defaults(func=cmd_list)
+
+    p = sub.add_parser("run", help="run an agent on an environment and summarise the episodes")
+    p.add_argument("id", help="environment id, e.g. BernoulliBandit-v0 or loopgym/BernoulliBandit-v0")
+    p.add_argument("--agent", default="random", help=f"one of {', '.join(AGENTS)}, or module:Class")
+    p.add_argument("--episodes", type=int, default=10)
+    p.add_argument("--seed", type=int, default=0, help="episode i uses reset(seed=SEED + i)")
+    p.add_argument("--view", choices=["vector", "text"], help="default: the agent's view")
+    p.add_argument("--env-arg", action="append", metavar="NAME=VALUE", help="environment argument (repeatable)")
+    p.add_argument("--agent-arg", action="append", metavar="NAME=VALUE", help="agent argument (repeatable)")
+    p.add_argument("--json", metavar="FILE", help="also write every episode's results as JSON")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.set_defaults(func=cmd_run)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    console = Console()
+    try:
+        return args.func(args, console)
+    except UsageError as err:
+        Console(stderr=True, soft_wrap=True).print(f"[red]loopgym {args.command}:[/] {err}", highlight=False)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())
