@@ -4,11 +4,10 @@
 works after it; :func:`ids` lists them.
 """
 
+from loopgym import envs  # noqa: F401  (importing it registers every family)
 from loopgym.config import ConfigError
 from loopgym.core import ActionError, Feedback, FreeText, InvalidAttempt, LoopEnv, Task, View
 from loopgym.registry import families, ids, spec
-
-from loopgym import envs  # noqa: E402,F401  (registers the families)
 
 __version__ = "0.1.0"
 

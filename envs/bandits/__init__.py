@@ -28,4 +28,15 @@ for _cls in ALL:
         ),
     )
 
-__all__ = [c.__name__ for c in ALL]
+__all__ = [
+    "ALL",
+    "BernoulliBandit",
+    "ContextualBandit",
+    "DelayedBandit",
+    "DriftingBandit",
+    "DuelingBandit",
+    "GaussianBandit",
+    "PiecewiseBandit",
+    "RechargingBandit",
+    "SwitchingCostBandit",
+]

@@ -1,0 +1,29 @@
+"""The README stays true to the registry and keeps its two-command quick start."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from loopgym import registry
+
+ROOT = Path(__file__).resolve().parents[1]
+README = (ROOT / "README.md").read_text()
+
+
+def test_env_table_is_generated_from_the_registry():
+    block = re.search(r"<!-- ids:start -->\n(.*?)\n<!-- ids:end -->", README, re.S)
+    assert block, "README lost its ids markers"
+    assert block.group(1) == registry.markdown_table(), (
+        "README's environment table is stale: paste the output of `loopgym list --markdown`"
+    )
+
+
+def test_quick_start_is_two_commands_and_ci_runs_the_test_one():
+    quick = README.split("## Quick start", 1)[1].split("```bash\n", 1)[1].split("```", 1)[0]
+    commands = [line for line in quick.splitlines() if line.strip()]
+    assert len(commands) == 2
+    install_and_run, test = commands
+    assert "pip install" in install_and_run and "loopgym run" in install_and_run
+    ci = (ROOT / ".ci" / "run").read_text()
+    assert re.search(rf"^{re.escape(test)}\b", ci, re.M), f"CI does not run the README's test command {test!r}"
