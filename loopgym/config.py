@@ -19,6 +19,11 @@ class ConfigError(ValueError):
     """A constructor argument is unknown or has a value that is not allowed."""
 
 
+class RenderModeError(ConfigError, TypeError):
+    """An unsupported ``render_mode``. Also a ``TypeError``: that is what tools such as
+    stable-baselines3's ``make_vec_env`` catch to retry ``gym.make`` without a render mode."""
+
+
 def _fail(name: str, value: Any, allowed: str) -> ConfigError:
     return ConfigError(f"{name}={value!r} is not allowed: {name} must be {allowed}")
 

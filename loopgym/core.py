@@ -16,7 +16,7 @@ from typing import Any, ClassVar, Generic, Literal, TypeVar
 import gymnasium as gym
 from gymnasium import spaces
 
-from loopgym.config import check_choice, make_config
+from loopgym.config import RenderModeError, check_choice, make_config
 
 ConfigT = TypeVar("ConfigT")
 
@@ -148,7 +148,11 @@ class LoopEnv(gym.Env):
 
     def __init__(self, view: str = "vector", render_mode: str | None = None, **kwargs: Any):
         check_choice("view", view, tuple(self.views))
-        check_choice("render_mode", render_mode, (None, *self.metadata["render_modes"]))
+        if render_mode not in (None, *self.metadata["render_modes"]):
+            allowed = ", ".join(repr(m) for m in (None, *self.metadata["render_modes"]))
+            raise RenderModeError(
+                f"render_mode={render_mode!r} is not allowed: render_mode must be one of {allowed}"
+            )
         config = make_config(self.task_cls.Config, kwargs, owner=type(self).__name__)
         self.task = self.task_cls(config)
         self.view = self.views[view](self.task)

@@ -198,6 +198,8 @@ def test_unknown_argument_and_view_are_named(env_id):
         gym.make(env_id, bogus=1)
     with pytest.raises(loopgym.ConfigError, match="view='pixels'"):
         gym.make(env_id, view="pixels")
+    with pytest.raises(TypeError, match="render_mode='rgb_array' is not allowed"):
+        gym.make(env_id, render_mode="rgb_array")
 
 
 def test_unknown_id_is_a_clear_error():
