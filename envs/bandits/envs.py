@@ -114,7 +114,8 @@ class PiecewiseBandit(LoopEnv):
     Truncated after ``horizon`` pulls.
 
     ## Arguments
-    ``n_arms=10``, ``horizon=1000``, ``means=None`` (first segment), ``n_changes=4``,
+    ``n_arms=10``, ``horizon=1000``, ``means=None`` (first segment), ``n_changes=4`` (at most
+    horizon - 1),
     ``change_points=None`` (the steps after which the means change).
 
     ## Version History

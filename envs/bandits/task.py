@@ -61,13 +61,16 @@ class GaussianConfig(BanditConfig):
 @dataclasses.dataclass
 class PiecewiseConfig(BanditConfig):
     """n_changes: number of change points, drawn uniformly without replacement from 1..horizon-1
-    at every reset; change_points: fixed steps instead. At a change point every arm gets a new mean."""
+    at every reset (default: 4, or horizon - 1 if that is fewer); change_points: fixed steps instead.
+    At a change point every arm gets a new mean."""
 
-    n_changes: int = 4
+    n_changes: Any = None
     change_points: Any = None
 
     def validate(self) -> None:
         super().validate()
+        if self.n_changes is None:
+            self.n_changes = min(4, self.horizon - 1)
         self.n_changes = check_int("n_changes", self.n_changes, low=0, high=max(self.horizon - 1, 0))
         if self.change_points is not None:
             points = check_floats("change_points", self.change_points, low=1, high=self.horizon - 1)

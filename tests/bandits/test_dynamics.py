@@ -80,6 +80,9 @@ def test_piecewise_draws_distinct_change_points_per_reset():
     assert len(set(points)) == 5 and all(1 <= p <= 99 for p in points)
     env.reset(seed=1)
     assert env.unwrapped.problem.extra["change_points"] != points
+    short = gym.make("loopgym/PiecewiseBandit-v0", horizon=3)  # default n_changes shrinks to fit
+    short.reset(seed=0)
+    assert sorted(short.unwrapped.problem.extra["change_points"]) == [1, 2]
 
 
 def test_drifting_means_move_and_stay_in_the_unit_interval():
