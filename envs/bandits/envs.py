@@ -42,7 +42,7 @@ class BernoulliBandit(LoopEnv):
     Truncated after ``horizon`` pulls; never terminated.
 
     ## Arguments
-    ``n_arms=10``, ``horizon=1000``, ``means=None`` (a list of n_arms probabilities fixes the arms).
+    ``n_arms=10`` (or the number of fixed arms), ``horizon=1000``, ``means=None`` (a list of n_arms probabilities fixes the arms).
 
     ## Version History
     * v0: initial version.
@@ -77,7 +77,7 @@ class GaussianBandit(LoopEnv):
     Truncated after ``horizon`` pulls.
 
     ## Arguments
-    ``n_arms=10``, ``horizon=1000``, ``means=None``, ``noise_sd=1.0``.
+    ``n_arms=10`` (or the number of fixed arms), ``horizon=1000``, ``means=None``, ``noise_sd=1.0``.
 
     ## Version History
     * v0: initial version.
@@ -114,7 +114,7 @@ class PiecewiseBandit(LoopEnv):
     Truncated after ``horizon`` pulls.
 
     ## Arguments
-    ``n_arms=10``, ``horizon=1000``, ``means=None`` (first segment), ``n_changes=4`` (at most
+    ``n_arms=10`` (or the number of fixed arms), ``horizon=1000``, ``means=None`` (first segment), ``n_changes=4`` (at most
     horizon - 1),
     ``change_points=None`` (the steps after which the means change).
 
@@ -152,7 +152,7 @@ class DriftingBandit(LoopEnv):
     Truncated after ``horizon`` pulls.
 
     ## Arguments
-    ``n_arms=10``, ``horizon=1000``, ``means=None`` (starting means), ``drift_sd=0.01``.
+    ``n_arms=10`` (or the number of fixed arms), ``horizon=1000``, ``means=None`` (starting means), ``drift_sd=0.01``.
 
     ## Version History
     * v0: initial version.
@@ -190,7 +190,7 @@ class ContextualBandit(LoopEnv):
     Truncated after ``horizon`` pulls.
 
     ## Arguments
-    ``n_arms=10``, ``horizon=1000``, ``context_dim=5``, ``noise_sd=0.1``, ``weights=None``.
+    ``n_arms=10`` (or the number of fixed arms), ``horizon=1000``, ``context_dim=5``, ``noise_sd=0.1``, ``weights=None``.
 
     ## Version History
     * v0: initial version.
@@ -228,7 +228,7 @@ class DelayedBandit(LoopEnv):
     Truncated after ``horizon`` pulls.
 
     ## Arguments
-    ``n_arms=10``, ``horizon=1000``, ``means=None``, ``delay=10``.
+    ``n_arms=10`` (or the number of fixed arms), ``horizon=1000``, ``means=None``, ``delay=10``.
 
     ## Version History
     * v0: initial version.
@@ -264,7 +264,7 @@ class SwitchingCostBandit(LoopEnv):
     Truncated after ``horizon`` pulls.
 
     ## Arguments
-    ``n_arms=10``, ``horizon=1000``, ``means=None``, ``cost=0.1``.
+    ``n_arms=10`` (or the number of fixed arms), ``horizon=1000``, ``means=None``, ``cost=0.1``.
 
     ## Version History
     * v0: initial version.
@@ -304,7 +304,7 @@ class RechargingBandit(LoopEnv):
     Truncated after ``horizon`` pulls.
 
     ## Arguments
-    ``n_arms=10``, ``horizon=1000``, ``means=None``, ``recovery=None`` (per-arm times),
+    ``n_arms=10`` (or the number of fixed arms), ``horizon=1000``, ``means=None``, ``recovery=None`` (per-arm times),
     ``max_recovery=20.0`` (recovery times are U(1, max_recovery) when drawn).
 
     ## Version History
@@ -346,7 +346,7 @@ class DuelingBandit(LoopEnv):
     Truncated after ``horizon`` duels.
 
     ## Arguments
-    ``n_arms=10``, ``horizon=1000``, ``means=None`` (the utilities).
+    ``n_arms=10`` (or the number of fixed arms), ``horizon=1000``, ``means=None`` (the utilities).
 
     ## Version History
     * v0: initial version.

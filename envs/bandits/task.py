@@ -27,11 +27,12 @@ from loopgym.core import Feedback, InvalidAttempt, Task
 class BanditConfig:
     """Arguments every bandit takes.
 
-    n_arms: number of arms (>= 2). horizon: pulls per episode (>= 1). means: fixed expected payoffs,
-    one per arm; ``None`` (default) draws new arms at every reset.
+    n_arms: number of arms (>= 2; default 10, or the length of ``means`` when that is given).
+    horizon: pulls per episode (>= 1). means: fixed expected payoffs, one per arm; ``None``
+    (default) draws new arms at every reset.
     """
 
-    n_arms: int = 10
+    n_arms: Any = None
     horizon: int = 1000
     means: Any = None
 
@@ -39,11 +40,21 @@ class BanditConfig:
     mean_range: ClassVar[tuple[float, float] | None] = (0.0, 1.0)
 
     def validate(self) -> None:
+        if self.n_arms is None:
+            self.n_arms = self.default_n_arms()
         self.n_arms = check_int("n_arms", self.n_arms, low=2)
         self.horizon = check_int("horizon", self.horizon, low=1)
         if self.means is not None:
             low, high = self.mean_range or (None, None)
             self.means = check_floats("means", self.means, length=self.n_arms, low=low, high=high)
+
+
+    def default_n_arms(self) -> int:
+        """10, unless the fixed arms say how many there are."""
+        try:
+            return len(self.means) if self.means is not None else 10
+        except TypeError:
+            return 10  # not a sequence: the means check below names the problem
 
 
 @dataclasses.dataclass
@@ -97,14 +108,21 @@ class DriftingConfig(BanditConfig):
 
 @dataclasses.dataclass
 class ContextualConfig(BanditConfig):
-    """context_dim: size of the context (>= 1); noise_sd: reward noise (>= 0); weights: fixed arm
-    weights, ``n_arms`` rows of ``context_dim`` numbers (``None``: N(0, 1/context_dim) per reset).
+    """context_dim: size of the context (>= 1; default 5, or the length of a row of ``weights``);
+    noise_sd: reward noise (>= 0); weights: fixed arm weights, ``n_arms`` rows of ``context_dim``
+    numbers (``None``: N(0, 1/context_dim) per reset; they also set n_arms).
     ``means`` is not used: an arm's expected reward is ``weights[a] @ context``."""
 
-    context_dim: int = 5
+    context_dim: Any = None
     noise_sd: float = 0.1
     weights: Any = None
     mean_range: ClassVar = None
+
+    def default_n_arms(self) -> int:
+        try:
+            return len(self.weights) if self.weights is not None else 10
+        except TypeError:
+            return 10
 
     def validate(self) -> None:
         super().validate()
@@ -113,6 +131,11 @@ class ContextualConfig(BanditConfig):
                 "means is not allowed for ContextualBandit: expected rewards come from weights @ "
                 "context; pass weights (n_arms rows of context_dim numbers) to fix the arms"
             )
+        if self.context_dim is None:
+            try:
+                self.context_dim = len(self.weights[0]) if self.weights is not None else 5
+            except (TypeError, IndexError, KeyError):
+                self.context_dim = 5
         self.context_dim = check_int("context_dim", self.context_dim, low=1)
         self.noise_sd = check_float("noise_sd", self.noise_sd, low=0.0)
         if self.weights is not None:

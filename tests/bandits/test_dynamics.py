@@ -268,3 +268,12 @@ def test_normalised_score_is_zero_for_random_and_one_for_the_oracle():
     assert normalised_score(info) == 1.0
     assert score_from_regret(5.0, 10.0) == 0.5 and score_from_regret(20.0, 10.0) == 0.0
     assert score_from_regret(0.0, 0.0) == 1.0
+
+
+def test_fixed_arms_set_the_number_of_arms():
+    assert gym.make("loopgym/BernoulliBandit-v0", means=[0.2, 0.5, 0.8]).action_space.n == 3
+    assert gym.make("loopgym/DuelingBandit-v0", means=[0.2, 0.8]).action_space.nvec.tolist() == [2, 2]
+    contextual = gym.make("loopgym/ContextualBandit-v0", weights=[[1.0, 0.0, 0.0], [0.0, 1.0, 0.0]])
+    assert contextual.action_space.n == 2 and contextual.observation_space.shape == (2 + 2 + 3,)
+    with pytest.raises(loopgym.ConfigError, match="n_arms=1"):
+        gym.make("loopgym/BernoulliBandit-v0", means=[0.5])

@@ -331,7 +331,7 @@ def test_drifting_means_stay_in_the_unit_interval_and_move():
     [
         ("BernoulliBandit", {"n_arms": 1}, "n_arms=1"),
         ("BernoulliBandit", {"horizon": 0}, "horizon=0"),
-        ("BernoulliBandit", {"means": [0.1, 0.2]}, "means="),
+        ("BernoulliBandit", {"n_arms": 3, "means": [0.1, 0.2]}, "means="),
         ("BernoulliBandit", {"n_arms": 2, "means": [0.1, 1.5]}, "means="),
         ("BernoulliBandit", {"arms": 3}, "unknown argument 'arms'"),
         ("BernoulliBandit", {"num_envs": 0}, "num_envs=0"),
