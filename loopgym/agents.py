@@ -9,6 +9,12 @@ An agent sees the environment the way a user's script does::
 ``info["feedback"]`` holds the visible feedback as plain data; agents must not read the hidden
 scores (``gold``, ``regret``) that are there for benchmarking. ``view`` names the view the agent
 needs (``"vector"`` or ``"text"``).
+
+Seeding: the runners give agent and env the same seed. Gymnasium seeds the env with
+``PCG64(SeedSequence(seed))``, which is exactly what ``np.random.default_rng(seed)`` builds, so an
+agent seeded that way would draw the env's own random numbers (a correlation that wrecks e.g.
+EXP3: it picks high arms exactly when the payoff draw is high). Agents draw from
+:func:`agent_rng` instead: a child stream of the same seed.
 """
 
 from __future__ import annotations
@@ -17,6 +23,16 @@ import importlib
 from typing import Any, Protocol, runtime_checkable
 
 import gymnasium as gym
+import numpy as np
+
+#: spawn key of the agents' random stream (see :func:`agent_rng`)
+AGENT_STREAM = 0x5EED
+
+
+def agent_rng(seed: int | None) -> np.random.Generator:
+    """An agent's generator for ``seed``: a child of ``SeedSequence(seed)``, independent of the
+    env's ``np_random`` for the same seed (and fresh entropy for ``None``)."""
+    return np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(AGENT_STREAM,)))
 
 
 @runtime_checkable
@@ -40,7 +56,7 @@ class RandomAgent:
 
     def reset(self, env: gym.Env, *, seed: int | None = None) -> None:
         self.action_space = env.action_space
-        self.action_space.seed(seed)
+        self.action_space.seed(int(agent_rng(seed).integers(2**63)))
 
     def act(self, observation: Any) -> Any:
         return self.action_space.sample()
@@ -62,8 +78,8 @@ AGENTS: dict[str, str] = {
     "linucb": f"{_BANDIT}:LinUCB",
     "sw-ucb": f"{_BANDIT}:SlidingWindowUCB",
     "discounted-thompson": f"{_BANDIT}:DiscountedThompsonSampling",
-    "rucb": f"{_BANDIT}:RUCB",
-    "copeland-ucb": f"{_BANDIT}:CopelandUCB",
+    "rucb": "loopgym.baselines.dueling_policies:RUCB",
+    "copeland-ucb": "loopgym.baselines.dueling_policies:CopelandUCB",
 }
 
 
