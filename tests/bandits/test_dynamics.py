@@ -5,9 +5,9 @@ from __future__ import annotations
 import gymnasium as gym
 import numpy as np
 import pytest
-from loopgym.envs.bandits.scoring import normalised_score, score_from_regret
 
 import loopgym
+from loopgym.envs.bandits.scoring import normalised_score, score_from_regret
 
 
 def steps(env, actions):

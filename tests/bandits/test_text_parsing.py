@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from loopgym.envs.bandits.views import parse_arm, parse_pair
 
 from loopgym.core import InvalidAttempt
+from loopgym.envs.bandits.views import parse_arm, parse_pair
 
 
 @pytest.mark.parametrize(

@@ -7,11 +7,11 @@ import numpy as np
 import pytest
 from gymnasium.vector import AutoresetMode
 from gymnasium.vector.utils import batch_space
-from loopgym.envs.bandits.task import gold_from_regret
 
 import loopgym  # noqa: F401  (registers the ids)
 from loopgym.config import ConfigError
 from loopgym.core import ActionError
+from loopgym.envs.bandits.task import gold_from_regret
 
 NATIVE = ["BernoulliBandit", "GaussianBandit", "PiecewiseBandit", "DriftingBandit"]
 #: kwargs under which a variant's regret is deterministic (no change points, no drift)
