@@ -78,9 +78,9 @@ def resolve(name: str) -> str:
     for c in candidates:
         if c in _SPECS:
             return c
-    versions = sorted(i for i in _SPECS if i.split("/", 1)[1].rsplit("-v", 1)[0] == name)
+    versions = [i for i in _SPECS if i.split("/", 1)[1].rsplit("-v", 1)[0] == name]
     if versions:
-        return versions[-1]
+        return max(versions, key=lambda i: int(i.rsplit("-v", 1)[1]))
     raise gym.error.NameNotFound(
         f"unknown environment id {name!r}; known ids: {', '.join(_SPECS) or '(none)'}"
     )

@@ -69,3 +69,11 @@ def test_console_script_is_installed():
         [sys.executable, "-m", "loopgym.cli", "--version"], capture_output=True, text=True, check=True
     )
     assert loopgym.__version__ in result.stdout
+
+
+def test_ids_resolve_in_every_form():
+    from loopgym import registry
+
+    assert registry.resolve("BernoulliBandit") == "loopgym/BernoulliBandit-v0"
+    assert registry.resolve("BernoulliBandit-v0") == "loopgym/BernoulliBandit-v0"
+    assert registry.resolve("loopgym/BernoulliBandit-v0") == "loopgym/BernoulliBandit-v0"

@@ -25,7 +25,8 @@ from gymnasium import spaces
 
 from loopgym.core import FreeText, InvalidAttempt, View
 
-from .task import BanditTask, DelayedFeedback, DuelFeedback
+from .feedback import DelayedFeedback, DuelFeedback
+from .task import BanditTask
 
 RECHARGE_CAP = 100.0
 #: real-valued payoffs and contexts are clipped to +-BOUND so every Box bound is finite (Gymnasium's
