@@ -23,7 +23,6 @@ from rich.table import Table
 import loopgym
 from loopgym import registry
 from loopgym.agents import AGENTS, make_agent
-from loopgym.config import ConfigError
 from loopgym.metrics import mean_ci
 from loopgym.runner import run_episodes, summarise
 
@@ -80,7 +79,7 @@ def cmd_run(args: argparse.Namespace, console: Console) -> int:
     view = args.view or getattr(agent, "view", "vector")
     try:
         env = gym.make(env_id, view=view, **env_kwargs)
-    except (ConfigError, ValueError) as err:
+    except ValueError as err:  # ConfigError is one
         raise UsageError(f"{env_id}: {err}") from None
 
     progress = Progress(
