@@ -47,18 +47,32 @@ class Agent(Protocol):
 
 
 class RandomAgent:
-    """Uniform over the action space (any view; on a text view it answers random text)."""
+    """Uniform over the allowed actions (any view; on a text view it answers random text).
+
+    Where the env offers ``action_masks()`` and the space is Discrete, only unmasked actions are drawn.
+    """
 
     view = "vector"
 
     def __init__(self) -> None:
         self.action_space: gym.Space | None = None
+        self._masks = None
 
     def reset(self, env: gym.Env, *, seed: int | None = None) -> None:
         self.action_space = env.action_space
         self.action_space.seed(int(agent_rng(seed).integers(2**63)))
+        self._masks = None
+        if isinstance(self.action_space, gym.spaces.Discrete):
+            try:
+                self._masks = env.get_wrapper_attr("action_masks")
+            except AttributeError:
+                self._masks = None
 
     def act(self, observation: Any) -> Any:
+        if self._masks is not None:
+            mask = np.asarray(self._masks(), dtype=np.int8)
+            if mask.any() and not mask.all():  # all allowed: draw exactly as without a mask
+                return self.action_space.sample(mask=mask)
         return self.action_space.sample()
 
     def observe(self, action, reward, observation, info) -> None:
@@ -70,6 +84,7 @@ _BANDIT = "loopgym.baselines.bandit_policies"
 #: the agents ``loopgym run --agent NAME`` knows; any ``module:Class`` works too
 AGENTS: dict[str, str] = {
     "random": "loopgym.agents:RandomAgent",
+    "trace-fix": "loopgym.baselines.code_repair_agents:TraceFixAgent",
     "epsilon-greedy": f"{_BANDIT}:EpsilonGreedy",
     "ucb1": f"{_BANDIT}:UCB1",
     "thompson": f"{_BANDIT}:ThompsonSampling",

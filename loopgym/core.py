@@ -14,9 +14,10 @@ from abc import ABC, abstractmethod
 from typing import Any, ClassVar, Generic, Literal, TypeVar
 
 import gymnasium as gym
+import numpy as np
 from gymnasium import spaces
 
-from loopgym.config import RenderModeError, check_choice, make_config
+from loopgym.config import ConfigError, RenderModeError, check_choice, make_config
 
 ConfigT = TypeVar("ConfigT")
 
@@ -71,6 +72,8 @@ class Task(ABC, Generic[ConfigT]):
     #: how an episode's gold and success are summarised: ``"final"`` (the last attempt's, for tasks
     #: that are solved or not) or ``"mean"`` (the mean over steps, for tasks scored at every step)
     episode_score: ClassVar[Literal["final", "mean"]] = "final"
+    #: keys ``reset(options=...)`` accepts; they are passed to :meth:`sample` as keyword arguments
+    reset_options: ClassVar[tuple[str, ...]] = ()
 
     def __init__(self, config: ConfigT):
         self.config = config
@@ -168,7 +171,15 @@ class LoopEnv(gym.Env):
 
     def reset(self, *, seed: int | None = None, options: dict[str, Any] | None = None):
         super().reset(seed=seed)
-        self.problem = self.task.sample(self.np_random)
+        options = dict(options or {})
+        unknown = sorted(k for k in options if k not in self.task.reset_options)
+        if unknown:
+            allowed = ", ".join(self.task.reset_options) or "none"
+            raise ConfigError(
+                f"{type(self).__name__}.reset: option(s) {', '.join(map(repr, unknown))} are not allowed; "
+                f"allowed options: {allowed}"
+            )
+        self.problem = self.task.sample(self.np_random, **options)
         self.feedback = None
         self.attempt = 0
         self._done = False
@@ -200,6 +211,18 @@ class LoopEnv(gym.Env):
         }
         info.update(self.task.step_info(self.problem, feedback))
         return self.view.encode(self.problem, feedback), feedback.reward, terminated, truncated, info
+
+    def action_masks(self) -> np.ndarray:
+        """Which actions are allowed now (for sb3-contrib's MaskablePPO): the view's mask where its
+        candidates vary, else every action of a Discrete or MultiDiscrete space."""
+        view_masks = getattr(self.view, "action_masks", None)
+        if view_masks is not None:
+            return view_masks()
+        if isinstance(self.action_space, spaces.Discrete):
+            return np.ones(int(self.action_space.n), dtype=bool)
+        if isinstance(self.action_space, spaces.MultiDiscrete):
+            return np.ones(int(np.sum(self.action_space.nvec)), dtype=bool)
+        raise NotImplementedError(f"{type(self).__name__}: action masks need a Discrete or MultiDiscrete space")
 
     def render(self) -> str | None:
         if self.render_mode != "ansi" or self.problem is None:

@@ -123,9 +123,12 @@ def compare(actual: Any, expected: Any, tolerance: float | None = None) -> bool:
             except OverflowError:
                 return False
         if ta is float or te is float:
-            if math.isnan(actual) or math.isnan(expected):
-                return math.isnan(actual) and math.isnan(expected)
-            return math.isclose(actual, expected, rel_tol=1e-9, abs_tol=1e-12)
+            try:
+                if math.isnan(actual) or math.isnan(expected):
+                    return math.isnan(actual) and math.isnan(expected)
+                return math.isclose(actual, expected, rel_tol=1e-9, abs_tol=1e-12)
+            except OverflowError:  # an int beyond float range (10**400 vs 1.0): not close; was a ProtocolError
+                return False
         return actual == expected
     if ta is complex or te is complex:
         if tolerance is not None and ta in (int, float, complex) and te in (int, float, complex):

@@ -122,8 +122,28 @@ def recv_frame(sock):
 # ------------------------------------------------------------------------------------ confinement
 _libc = ctypes.CDLL(None, use_errno=True)
 PR_SET_PDEATHSIG = 1
+PR_SET_KEEPCAPS = 8
 PR_SET_NO_NEW_PRIVS = 38
 NOBODY = 65534
+CAP_DAC_READ_SEARCH = 2
+_CAPSET = {"x86_64": 126, "aarch64": 91}.get(os.uname().machine, 126)
+
+
+def drop_privileges(uid):
+    """Become ``uid`` (nobody), keeping only CAP_DAC_READ_SEARCH: the child can still *read* a Python
+    installed under /root (Landlock then narrows what it may read), but owns nothing, can signal no
+    one else's process and can write only where ``nobody`` can (and Landlock only its own directory)."""
+    _libc.prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0)
+    os.setgroups([])
+    os.setgid(uid)
+    os.setuid(uid)
+    header = struct.pack("Ii", 0x20080522, 0)  # _LINUX_CAPABILITY_VERSION_3, this process
+    keep = 1 << CAP_DAC_READ_SEARCH
+    data = struct.pack("6I", keep, keep, 0, 0, 0, 0)  # effective, permitted, inheritable (x2 words)
+    hbuf, dbuf = ctypes.create_string_buffer(header, 8), ctypes.create_string_buffer(data, 24)
+    if _libc.syscall(_CAPSET, hbuf, dbuf) != 0:
+        raise OSError(ctypes.get_errno(), "capset failed")
+    _libc.prctl(PR_SET_KEEPCAPS, 0, 0, 0, 0)
 
 # Landlock (Linux >= 5.13): writes only beneath the child's own directory; optional TCP and signal scoping.
 _LL_CREATE, _LL_ADD, _LL_RESTRICT = 444, 445, 446
@@ -132,7 +152,18 @@ _FS_WRITE_ALL = (
     _FS_WRITE_FILE | (1 << 4) | (1 << 5) | (1 << 6) | (1 << 7) | (1 << 8) | (1 << 9) | (1 << 10)
     | (1 << 11) | (1 << 12)
 )
+_FS_READ_FILE, _FS_READ_DIR = 1 << 2, 1 << 3
 _FS_REFER, _FS_TRUNCATE = 1 << 13, 1 << 14
+
+
+def read_roots():
+    """What a child may read: the Python installation, system libraries, and a few device files.
+    Not /proc (other processes' environments), not home directories, not /etc beyond the loader cache."""
+    roots = {sys.prefix, sys.base_prefix, sys.exec_prefix, os.path.dirname(os.path.realpath(sys.executable))}
+    roots.update(p for p in sys.path if p)
+    roots.update(("/usr/lib", "/usr/lib64", "/usr/lib32", "/usr/share/zoneinfo", "/lib", "/lib64", "/lib32",
+                  "/etc/ld.so.cache", "/etc/localtime", "/dev/null", "/dev/zero", "/dev/urandom"))
+    return sorted(r for r in roots if os.path.exists(r))
 
 
 def landlock_abi():
@@ -140,8 +171,19 @@ def landlock_abi():
     return abi if abi > 0 else 0
 
 
-def apply_landlock(workdir, abi):
-    handled = _FS_EXECUTE | _FS_WRITE_ALL
+def _ll_rule(rfd, path, access):
+    fd = os.open(path, os.O_PATH | os.O_CLOEXEC)
+    try:
+        if not os.path.isdir(path):
+            access &= _FS_READ_FILE | _FS_WRITE_FILE | _FS_TRUNCATE | _FS_EXECUTE  # rights a file can have
+        rule = ctypes.create_string_buffer(struct.pack("<Qi", access, fd), 12)
+        return _libc.syscall(_LL_ADD, ctypes.c_int(rfd), ctypes.c_int(1), rule, ctypes.c_uint32(0)) == 0
+    finally:
+        os.close(fd)
+
+
+def apply_landlock(workdir, abi, readable=()):
+    handled = _FS_EXECUTE | _FS_WRITE_ALL | _FS_READ_FILE | _FS_READ_DIR
     if abi >= 2:
         handled |= _FS_REFER
     if abi >= 3:
@@ -159,10 +201,9 @@ def apply_landlock(workdir, abi):
     if rfd < 0:
         return False
     try:
-        dfd = os.open(workdir, os.O_PATH | os.O_DIRECTORY)
-        rule = ctypes.create_string_buffer(struct.pack("<Qi", handled & ~_FS_EXECUTE, dfd), 12)
-        ok = _libc.syscall(_LL_ADD, ctypes.c_int(rfd), ctypes.c_int(1), rule, ctypes.c_uint32(0)) == 0
-        os.close(dfd)
+        ok = _ll_rule(rfd, workdir, handled & ~_FS_EXECUTE)
+        for path in readable:
+            ok = _ll_rule(rfd, path, _FS_READ_FILE | _FS_READ_DIR) and ok
         ok = ok and _libc.syscall(_LL_RESTRICT, ctypes.c_int(rfd), ctypes.c_uint32(0)) == 0
         return ok
     finally:
@@ -183,8 +224,19 @@ _DENY = (
     "clock_adjtime", "adjtimex", "quotactl", "syslog", "vhangup", "mknod", "mknodat", "open_by_handle_at",
     "name_to_handle_at", "fanotify_init", "move_mount", "open_tree", "fsopen", "fsmount", "fsconfig",
     "fspick", "mount_setattr", "setrlimit", "prlimit64",
+    # kernel objects that outlive the process and are not files: SysV IPC segments, queues and semaphores
+    # (a program could pin host memory after it is gone) and POSIX message queues
+    "shmget", "shmat", "shmctl", "msgget", "msgsnd", "msgrcv", "msgctl", "semget", "semop", "semtimedop",
+    "semctl", "mq_open", "mq_unlink", "mq_timedsend", "mq_timedreceive", "mq_notify", "mq_getsetattr",
+    # extended attributes: Landlock does not cover them, so a world-writable file elsewhere could get some
+    "setxattr", "lsetxattr", "fsetxattr", "removexattr", "lremovexattr", "fremovexattr",
 )
+# the *at variants of the above, newer than some libseccomp releases (same number on these architectures)
+_DENY_BY_NUMBER = {"setxattrat": 463, "removexattrat": 466}
 CLONE_THREAD = 0x00010000
+#: all processes and threads of the unprivileged user together (RLIMIT_NPROC counts per user, not per child):
+#: without it a thread bomb (pthread_create with tiny stacks) took half the host's process ids in 0.3 s
+MAX_TASKS = 4096
 
 
 def build_filter(pid):
@@ -202,10 +254,16 @@ def build_filter(pid):
 
     for name in _DENY:
         rule(eperm, name)
+    for name, nr in _DENY_BY_NUMBER.items():
+        known = sc.resolve_syscall(sc.Arch.NATIVE, name) >= 0
+        if known or os.uname().machine in ("x86_64", "aarch64"):
+            rule(eperm, name if known else nr)
     rule(sc.ERRNO(38), "clone3")  # ENOSYS: libc falls back to clone, whose flags we can see
     rule(eperm, "clone", sc.Arg(0, sc.MASKED_EQ, CLONE_THREAD, 0))  # a new process, not a thread
     for name in ("kill", "tgkill", "rt_sigqueueinfo", "rt_tgsigqueueinfo"):
         rule(eperm, name, sc.Arg(0, sc.NE, pid))  # signals to itself only
+    # keep the parent-death signal: a program that cleared it outlived a zygote that was SIGKILLed
+    rule(eperm, "prctl", sc.Arg(0, sc.EQ, PR_SET_PDEATHSIG))
     return f
 
 
@@ -337,20 +395,18 @@ def run_job(job, sock):
 
 
 # ---------------------------------------------------------------------------------------- the child
-def child_main(sock, workdir, vsz_bytes, drop_to, ll_abi, use_seccomp):
+def child_main(sock, workdir, vsz_bytes, drop_to, ll_abi, use_seccomp, readable=()):
     """Runs in the freshly forked child: confine what can be confined before the job is known."""
     os.setsid()
     os.chdir(workdir)
     if drop_to is not None:
-        os.setgroups([])
-        os.setgid(drop_to)
-        os.setuid(drop_to)
+        drop_privileges(drop_to)
     _libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
     if os.getppid() == 1:  # the zygote died before we set the death signal
         os._exit(1)
     _libc.prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0)
     if ll_abi:
-        apply_landlock(workdir, ll_abi)
+        apply_landlock(workdir, ll_abi, readable)
     os.environ.clear()
     os.environ.update({"HOME": workdir, "TMPDIR": workdir, "PATH": "", "LANG": "C.UTF-8"})
     flt = build_filter(os.getpid()) if use_seccomp else None
@@ -370,6 +426,8 @@ def child_main(sock, workdir, vsz_bytes, drop_to, ll_abi, use_seccomp):
     resource.setrlimit(resource.RLIMIT_FSIZE, (fsize, fsize))
     resource.setrlimit(resource.RLIMIT_NOFILE, (int(limits["files"]), int(limits["files"])))
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+    if drop_to is not None:  # as the caller's own user it would count (and cap) the caller's processes
+        resource.setrlimit(resource.RLIMIT_NPROC, (MAX_TASKS, MAX_TASKS))
     if flt is not None:
         flt.load()
     sys.setrecursionlimit(int(limits.get("recursion", 1000)))
@@ -388,11 +446,13 @@ class Zygote:
         import tempfile
 
         self.rmtree = shutil.rmtree
+        self.rm = shutil.which("rm") or "/bin/rm"
         self.ctl = socket.socket(fileno=ctl_fd)
         self.prefork = prefork
         self.use_seccomp = use_seccomp
         self.drop_to = NOBODY if os.getuid() == 0 else None
         self.ll_abi = landlock_abi()
+        self.readable = read_roots()
         self.base = tempfile.mkdtemp(prefix="loopgym-sandbox-")
         if self.drop_to is not None:
             os.chmod(self.base, 0o711)
@@ -424,7 +484,7 @@ class Zygote:
                 keep = theirs.fileno()
                 os.closerange(3, keep)
                 os.closerange(keep + 1, 65536)
-                child_main(theirs, workdir, vsz, self.drop_to, self.ll_abi, self.use_seccomp)
+                child_main(theirs, workdir, vsz, self.drop_to, self.ll_abi, self.use_seccomp, self.readable)
             except BaseException:  # noqa: BLE001
                 code = 1
             os._exit(code)
@@ -442,8 +502,23 @@ class Zygote:
                 return
             workdir = self.children.pop(pid, None)
             if workdir is not None:
-                self.rmtree(workdir, ignore_errors=True)
+                self.remove(workdir)
             self.ready = [(p, s) for p, s in self.ready if p != pid]
+
+    def remove(self, path):
+        """Delete a directory tree; never raises. shutil.rmtree recurses (holding a descriptor) once per
+        level, so a program that built a tree thousands of directories deep made it raise RecursionError,
+        which stopped the zygote and left the tree behind. ``rm -rf`` has no depth limit."""
+        try:
+            self.rmtree(path)
+            return
+        except BaseException:  # noqa: BLE001 - RecursionError, EMFILE, ...
+            pass
+        try:
+            rm = os.posix_spawn(self.rm, [self.rm, "-rf", "--one-file-system", "--", path], {"PATH": "/usr/bin:/bin"})
+            os.waitpid(rm, 0)
+        except OSError:
+            pass
 
     def kill(self, pid):
         if pid in self.children:
@@ -460,7 +535,7 @@ class Zygote:
                 os.waitpid(pid, 0)
             except ChildProcessError:
                 pass
-        self.rmtree(self.base, ignore_errors=True)
+        self.remove(self.base)
         os._exit(0)
 
     def serve(self):
