@@ -25,7 +25,7 @@ class CodeRepair(LoopEnv):
 
     ## Observation Space
     text: the task, the signature, the current program with line numbers and the feedback.
-    vector: ``Dict(candidates=Box(n_candidates, 17), feedback=Box(10))`` of features in [0, 1]: per
+    vector: ``Dict(candidates=Box(n_candidates * 17), feedback=Box(10))`` of features in [0, 1]: per
     candidate its bug class, position, span, Ochiai suspiciousness from per-case line coverage and
     whether it touches the error line; global pass fraction, error kind, attempt and size.
 

@@ -4,10 +4,12 @@ A program is first put in canonical form (``ast.unparse(ast.parse(source))``); e
 line of that text.  :func:`enumerate_mutations` lists every single-site edit of one of the
 :data:`BUG_CLASSES`, :func:`inject` applies a few of them at random.
 
-How it stays fast: the canonical text is parsed once; each candidate edit replaces one field of one node in
-that tree, the smallest enclosing unit (a simple statement, or the header of an ``if``/``while``/``for``/
-``with``) is unparsed on its own and spliced into the canonical text, and the field is put back.  Edits
-that the splice cannot reproduce exactly fall back to unparsing the whole module.
+How it stays fast: the canonical text is parsed once and walked once, recording each candidate edit as
+"replace field F of node P by V".  To render one, the new node's text replaces the old node's text directly
+when ``ast.unparse`` would parenthesize both alike (a name for a name, ``<`` for ``<=``...); otherwise the
+field is set, the smallest enclosing unit (a simple statement, or the header of an ``if``/``while``/``for``/
+``with``) is unparsed alone and spliced into the text, and the field is put back.  The rare edits that no
+splice reproduces exactly (a default argument, ``elif`` -> ``else``...) unparse the whole module.
 """
 
 from __future__ import annotations
@@ -23,17 +25,8 @@ from . import mutate_ops as ops
 __all__ = ["BUG_CLASSES", "Mutation", "canonical", "enumerate_mutations", "inject", "kind_index"]
 
 BUG_CLASSES: tuple[str, ...] = (
-    "comparison",
-    "off_by_one",
-    "wrong_variable",
-    "swapped_variables",
-    "arithmetic_operator",
-    "missing_condition",
-    "extra_condition",
-    "wrong_constant",
-    "missing_call",
-    "wrong_return",
-    "wrong_slice",
+    "comparison", "off_by_one", "wrong_variable", "swapped_variables", "arithmetic_operator",
+    "missing_condition", "extra_condition", "wrong_constant", "missing_call", "wrong_return", "wrong_slice",
     "missing_statement",
 )
 _KIND_INDEX = {kind: i for i, kind in enumerate(BUG_CLASSES)}
@@ -64,11 +57,9 @@ def canonical(source: str) -> str:
 def _kind_set(kinds: Iterable[str] | None) -> frozenset[str]:
     if kinds is None:
         return frozenset(BUG_CLASSES)
-    if isinstance(kinds, str):
-        kinds = (kinds,)
-    chosen = frozenset(kinds)
+    chosen = frozenset((kinds,) if isinstance(kinds, str) else kinds)
     for kind in chosen:
-        kind_index(kind)
+        kind_index(kind)  # raises on a typo
     return chosen
 
 
@@ -81,22 +72,18 @@ _DOC_OWNERS = (ast.Module, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
 
 
 def _is_str_expr(node: ast.AST) -> bool:
+    """A docstring, or any other bare literal statement: never edited, never deleted."""
     return type(node) is ast.Expr and type(node.value) is ast.Constant
 
 
 class _Collector:
+    """Walks the canonical tree once, recording every candidate edit as a site; renders sites on demand."""
+
     def __init__(self, canon: str, tree: ast.Module, kinds: frozenset[str]):
-        self.canon, self.tree, self.want = canon, tree, kinds
-        self.lines = canon.split("\n")
-        starts, pos = [], 0
-        for line in self.lines:
-            starts.append(pos)
-            pos += len(line) + 1
-        self.starts = starts
-        self.ascii = [line.isascii() for line in self.lines]
+        self.src = ops.SourceText(canon)
+        self.tree, self.want = tree, kinds
         self.sites: list[tuple] = []
         self.pos = self.fdepth = 0
-        self.units: dict[tuple, tuple | None] = {}
         self.texts: dict[int, str] = {}
 
     # ----------------------------------------------------------------- collection
@@ -161,6 +148,8 @@ class _Collector:
                 self.descend(kw, ("full", st), scope)
             self.block(st.body, st, "body", ops.Scope(scope.inherit, scope.inherit), False)
             return
+        if t.__name__ == "TypeAlias":  # `type X = ...` (3.12) is an annotation
+            return
         if "body" not in st._fields:
             unit = ("simple", st)
             if t is ast.Assign and len(st.targets) == 1:
@@ -177,7 +166,7 @@ class _Collector:
         if t is ast.If and "missing_condition" in self.want and len(st.orelse) == 1:
             inner = st.orelse[0]
             if (type(inner) is ast.If and not inner.orelse
-                    and self.lines[inner.lineno - 1].lstrip().startswith("elif ")):
+                    and self.src.lines[inner.lineno - 1].lstrip().startswith("elif ")):
                 desc = (f"elif {self.text(inner.test)}:", "else:")
                 self.add("missing_condition", inner.test, ("full", st), st, "orelse", None, inner.body, desc)
         if t is ast.For or t is ast.AsyncFor:
@@ -217,12 +206,14 @@ class _Collector:
         test = st.test
         test_text = self.text(test)
         head = list(test.values) if type(test) is ast.BoolOp and type(test.op) is ast.And else [test]
+        one_line = test.lineno == test.end_lineno
         for other, other_text in scope.compares:
             if other is test or other_text in test_text:
                 continue
             for extra in (other, ast.UnaryOp(op=ast.Not(), operand=other)):
                 new = ast.BoolOp(op=ast.And(), values=[*head, extra])
-                self.add("extra_condition", test, unit, st, "test", None, new, (test, new))
+                fast = new if one_line and ops.splices_alike(test, new, "test") else None
+                self.add("extra_condition", test, unit, st, "test", None, new, (test, new), fast)
 
     def child(self, value, parent, field, unit, scope):
         if type(value) is list:
@@ -245,9 +236,7 @@ class _Collector:
         self.pos += 1
         want = self.want
         t = type(node)
-
         leaf = False
-
         one_line = not self.fdepth and getattr(node, "end_lineno", -1) == node.lineno
 
         def add(kind, new, desc=None):
@@ -305,14 +294,6 @@ class _Collector:
             if "wrong_slice" in want:
                 for alt in ops.slice_alternatives(node):
                     add("wrong_slice", alt)
-        elif t is ast.Lambda:
-            self.descend(node.args, unit, scope)
-            inner = ops.Scope([*ops.params(node.args), *scope.visible], scope.visible)
-            self.expr(node.body, node, "body", None, unit, inner, "other")
-            return
-        elif t in _COMPREHENSIONS:
-            targets = [n.id for g in node.generators for n in ast.walk(g.target) if type(n) is ast.Name]
-            scope = ops.Scope([*targets, *scope.visible], scope.inherit)
 
         if ctx == "int" and "off_by_one" in want and ops.int_value(node) is None:
             for alt in ops.plus_minus_one(node):
@@ -323,6 +304,13 @@ class _Collector:
         if t is ast.Tuple and ctx == "int":  # `lo, hi = 0, n - 1`: each item is a number
             for i, item in enumerate(node.elts):
                 self.expr(item, node, "elts", i, unit, scope, "int")
+        elif t in _COMPREHENSIONS:  # the loop variables are visible inside only
+            targets = [n.id for g in node.generators for n in ast.walk(g.target) if type(n) is ast.Name]
+            self.descend(node, unit, ops.Scope([*targets, *scope.visible], scope.inherit))
+        elif t is ast.Lambda:
+            self.descend(node.args, unit, scope)
+            inner = ops.Scope([*ops.params(node.args), *scope.visible], scope.visible)
+            self.expr(node.body, node, "body", None, unit, inner, "other")
         elif t is ast.JoinedStr:  # quotes inside an f-string depend on the outside: no text splices
             self.fdepth += 1
             self.descend(node, unit, scope)
@@ -331,77 +319,29 @@ class _Collector:
             self.descend(node, unit, scope)
 
     # ----------------------------------------------------------------- rendering
-    def segment(self, a: int, b: int) -> str:
-        end = self.starts[b] - 1 if b < len(self.lines) else len(self.canon)
-        return self.canon[self.starts[a - 1]:end]
-
-    def splice(self, a: int, b: int, text: str | None) -> str:
-        pre = self.canon[:self.starts[a - 1]]
-        post = self.canon[self.starts[b] - 1:] if b < len(self.lines) else ""
-        if text is None:
-            return pre + post[1:] if pre and post else (pre[:-1] if pre else post[1:])
-        return pre + text + post
-
-    def unit_info(self, unit):
-        """(first line, last line, indent, prefix) of a unit that can be re-rendered alone, else None."""
-        key = (unit[0], id(unit[1]))
-        if key in self.units:
-            return self.units[key]
-        mode, st = unit[0], unit[1]
-        info = None
-        if mode in ("simple", "header", "delete") and getattr(st, "end_lineno", None):
-            a = st.lineno
-            first = self.lines[a - 1]
-            indent = first[:len(first) - len(first.lstrip(" "))]
-            prefix = "el" if type(st) is ast.If and first.lstrip().startswith("elif ") else ""
-            if mode == "delete":
-                info = (a, st.end_lineno, indent, prefix)
-            else:
-                text = indent + prefix + self.render_unit(mode, st)
-                b = a + text.count("\n")
-                if self.segment(a, b) == text:
-                    info = (a, b, indent, prefix)
-        self.units[key] = info
-        return info
-
-    @staticmethod
-    def render_unit(mode, st) -> str:
-        if mode == "simple":
-            return ast.unparse(st)
-        stub = type(st)(**{f: getattr(st, f, None) for f in st._fields})
-        stub.body, stub.lineno = [ast.Pass()], st.lineno
-        if "orelse" in st._fields:
-            stub.orelse = []
-        text = ast.unparse(stub)
-        return text[: -len("\n    pass")]
-
     def render(self, site) -> tuple[str | None, str | None, str | None]:
-        """(mutated source or None if unchanged, old text, new text of the edited node when known)."""
-        unit, parent, field, new, node, fast = site[5:8] + site[8:9] + site[10:12]
-        if fast is not None and self.ascii[node.lineno - 1]:  # column offsets are UTF-8 bytes
-            start = self.starts[node.lineno - 1]
-            a, b = start + node.col_offset, start + node.end_col_offset
-            old_text, new_text = self.canon[a:b], fast.id if type(fast) is ast.Name else ast.unparse(fast)
+        """(mutated source, or None if the text is unchanged; old and new text of the node when known)."""
+        unit, parent, field, new, node, fast = site[5], site[6], site[7], site[8], site[10], site[11]
+        src = self.src
+        span = None if fast is None else src.node_span(node)
+        if span is not None:  # the new node's text simply replaces the old one's
+            a, b = span
+            old_text, new_text = src.canon[a:b], fast.id if type(fast) is ast.Name else ast.unparse(fast)
             if old_text == new_text:
                 return None, None, None
-            return self.canon[:a] + new_text + self.canon[b:], old_text, new_text
-        return self.render_slow(unit, parent, field, new), None, None
-
-    def render_slow(self, unit, parent, field, new) -> str | None:
-        info = self.unit_info(unit)
+            return src.canon[:a] + new_text + src.canon[b:], old_text, new_text
+        info = src.unit_info(unit[0], unit[1])
         if info is not None and unit[0] == "delete":
             a, b, indent, _ = info
-            return self.splice(a, b, indent + "pass" if unit[2] else None)
+            return src.splice(a, b, indent + "pass" if unit[2] else None), None, None
         old = getattr(parent, field)
         setattr(parent, field, new)
         try:
-            if info is None:
-                return ast.unparse(self.tree)
+            if info is None:  # a node shared by two places (extra_condition) may get stray parentheses
+                return canonical(ast.unparse(self.tree)), None, None
             a, b, indent, prefix = info
-            text = indent + prefix + self.render_unit(unit[0], unit[1])
-            if text == self.segment(a, b):
-                return None
-            return self.splice(a, b, text)
+            text = indent + prefix + ops.render_unit(unit[0], unit[1])
+            return (None if text == src.segment(a, b) else src.splice(a, b, text)), None, None
         finally:
             setattr(parent, field, old)
 
@@ -440,15 +380,15 @@ def _mutations(source: str, kinds: Iterable[str] | None, check: bool = False) ->
             continue
         if text is None or text in seen:
             continue
-        if check:  # the splice must agree with unparsing the whole module
+        if check:  # the text must be canonical and parse back to the edited tree
             old = getattr(site[6], site[7])
             setattr(site[6], site[7], site[8])
             try:
-                full = ast.unparse(tree)
+                edited = ast.dump(tree)
             finally:
                 setattr(site[6], site[7], old)
-            if full != text:
-                raise AssertionError(f"splice mismatch for {collector.describe(site)}:\n{text}\n---\n{full}")
+            if ast.dump(ast.parse(text)) != edited or canonical(text) != text:
+                raise AssertionError(f"splice mismatch for {collector.describe(site)}:\n{text}\n---\n{edited}")
         seen.add(text)
         description = collector.describe(site, old_text, new_text)
         out.append(Mutation(BUG_CLASSES[site[1]], site[0], site[4], description, text))
@@ -491,8 +431,10 @@ def inject(
     if len({m.line for m in first}) < n_bugs:
         raise ValueError(f"the program admits mutations on {len({m.line for m in first})} lines, "
                          f"fewer than the {n_bugs} asked for")
+    n_lines = canon.count("\n") + 1
     for _ in range(max(1, max_tries)):
-        current, ids, touched, applied = canon, list(range(canon.count("\n") + 1)), set(), []
+        # ids[i] names line i + 1 of `current` by the line of the original program it came from
+        current, ids, touched, applied, fresh = canon, list(range(n_lines)), set(), [], n_lines
         for step in range(n_bugs):
             by_kind: dict[str, list[Mutation]] = {}
             for m in first if step == 0 else _mutations(current, want):
@@ -503,10 +445,12 @@ def inject(
             options = [k for k in want if k in by_kind]
             chosen = by_kind[options[int(rng.integers(len(options)))]]
             m = chosen[int(rng.integers(len(chosen)))]
-            touched.update(ids[m.line - 1:m.end_line])
-            kept = m.end_line - m.line + 1 + m.source.count("\n") - current.count("\n")
-            fresh = [-1 - len(applied)] * max(0, kept - (m.end_line - m.line + 1))
-            ids = ids[:m.line - 1] + ids[m.line - 1:m.line - 1 + max(0, kept)] + fresh + ids[m.end_line:]
+            block = ids[m.line - 1:m.end_line]
+            touched.update(block)
+            n_new = max(0, len(block) + m.source.count("\n") - current.count("\n"))
+            if n_new > len(block):
+                block, fresh = block + list(range(fresh, fresh + n_new - len(block))), fresh + n_new - len(block)
+            ids = ids[:m.line - 1] + block[:n_new] + ids[m.end_line:]
             current = m.source
             applied.append(m)
         if len(applied) == n_bugs and current != canon:

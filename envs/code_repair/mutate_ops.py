@@ -1,4 +1,4 @@
-"""Operator tables and per-node rewrite rules used by :mod:`mutate`.
+"""Operator tables, per-node rewrite rules, scope and text-splicing helpers used by :mod:`mutate`.
 
 Every rule here is written so that it is its own inverse where the engine promises that: if a rule turns
 node ``a`` into ``b`` then the same rule, applied to ``b`` in the same place, offers ``a`` again.  The
@@ -297,8 +297,9 @@ def params(args: ast.arguments) -> list[str]:
 def context(parent: ast.AST, field: str) -> str:
     """How an expression is used by its parent: picks the off-by-one, return and constant rules.
 
-    ``"int"`` (an index, a ``range`` argument, an operand of ``<``/``==``..., an assigned value) and
-    ``"return"`` are also the places where ``ast.unparse`` never parenthesizes an arithmetic expression.
+    ``"int"`` (an index, a ``range`` argument, an operand of ``<``/``==``..., an assigned value),
+    ``"return"`` and ``"test"`` (of an ``if``/``while``) are also places where ``ast.unparse`` never
+    parenthesizes an arithmetic expression; the last two not even a comparison or a boolean operation.
     """
     t = type(parent)
     if t is ast.Subscript:
@@ -315,6 +316,8 @@ def context(parent: ast.AST, field: str) -> str:
         return "add_sub" if field in ("left", "right", "value") and type(parent.op) in (ast.Add, ast.Sub) else "other"
     if t is ast.Return:
         return "return"
+    if (t is ast.If or t is ast.While) and field == "test":
+        return "test"
     if (t is ast.Assign or t is ast.AnnAssign) and field == "value":
         return "int"
     if t is ast.JoinedStr:
@@ -329,6 +332,7 @@ _PREC_GROUP = {
 }
 _ATOMS = (ast.Name, ast.Attribute, ast.Subscript, ast.Call, ast.List, ast.Dict, ast.Set)
 _HIGH = frozenset({"atom", "num", "arith", "term", "pow", "factor"})
+_TOP = _HIGH | {"not", ast.Compare, ast.And, ast.Or}
 
 
 def _splice_class(node: ast.AST):
@@ -355,9 +359,83 @@ def splices_alike(old: ast.AST, new: ast.AST, ctx: str) -> bool:
     if cls is None:
         return False
     new_cls = _splice_class(new)
-    return cls == new_cls or (ctx in ("int", "return") and cls in _HIGH and new_cls in _HIGH)
+    if cls == new_cls:
+        return True
+    if ctx in ("return", "test"):
+        return cls in _TOP and new_cls in _TOP
+    return ctx == "int" and cls in _HIGH and new_cls in _HIGH
 
 
 def short(text: str, limit: int = 40) -> str:
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+# ---------------------------------------------------------------------------------------------- text splicing
+class SourceText:
+    """The canonical text of a program, and how to rewrite one node or one statement of it in place.
+
+    ``ast.unparse`` renders a simple statement the same way wherever it stands (indentation aside), and the
+    header of an ``if``/``while``/``for``/``with`` the same way whatever its body; so an edit inside such a
+    unit only needs that unit unparsed again.  Units whose text does not check out fall back to the module.
+    """
+
+    def __init__(self, canon: str):
+        self.canon = canon
+        self.lines = canon.split("\n")
+        self.starts, pos = [], 0
+        for line in self.lines:
+            self.starts.append(pos)
+            pos += len(line) + 1
+        self.ascii = [line.isascii() for line in self.lines]
+        self.units: dict[tuple, tuple | None] = {}
+
+    def segment(self, a: int, b: int) -> str:
+        end = self.starts[b] - 1 if b < len(self.lines) else len(self.canon)
+        return self.canon[self.starts[a - 1]:end]
+
+    def splice(self, a: int, b: int, text: str | None) -> str:
+        """The source with lines ``a..b`` replaced by ``text`` (removed if None)."""
+        pre = self.canon[:self.starts[a - 1]]
+        post = self.canon[self.starts[b] - 1:] if b < len(self.lines) else ""
+        if text is None:
+            return pre + post[1:] if pre and post else (pre[:-1] if pre else post[1:])
+        return pre + text + post
+
+    def node_span(self, node: ast.AST) -> tuple[int, int] | None:
+        """Character offsets of a one-line node (column offsets count UTF-8 bytes: ASCII lines only)."""
+        if not self.ascii[node.lineno - 1]:
+            return None
+        start = self.starts[node.lineno - 1]
+        return start + node.col_offset, start + node.end_col_offset
+
+    def unit_info(self, mode: str, st: ast.stmt):
+        """(first line, last line, indent, prefix) of a unit that can be rendered alone, else None."""
+        key = (mode, id(st))
+        if key not in self.units:
+            info = None
+            if mode in ("simple", "header", "delete") and getattr(st, "end_lineno", None):
+                a = st.lineno
+                first = self.lines[a - 1]
+                indent = first[:len(first) - len(first.lstrip(" "))]
+                prefix = "el" if type(st) is ast.If and first.lstrip().startswith("elif ") else ""
+                if mode == "delete":
+                    info = (a, st.end_lineno, indent, prefix)
+                else:
+                    text = indent + prefix + render_unit(mode, st)
+                    b = a + text.count("\n")
+                    if self.segment(a, b) == text:
+                        info = (a, b, indent, prefix)
+            self.units[key] = info
+        return self.units[key]
+
+
+def render_unit(mode: str, st: ast.stmt) -> str:
+    """A simple statement, or the header of a compound one, at indentation 0."""
+    if mode == "simple":
+        return ast.unparse(st)
+    stub = type(st)(**{f: getattr(st, f, None) for f in st._fields})
+    stub.body, stub.lineno = [ast.Pass()], st.lineno
+    if "orelse" in st._fields:
+        stub.orelse = []
+    return ast.unparse(stub)[: -len("\n    pass")]

@@ -7,7 +7,8 @@ a longer answer).
 Vector: ``Discrete(n_candidates)`` over candidate edits of the current program (see ``edits.py``),
 with ``action_masks()`` for sb3-contrib's MaskablePPO. The observation is a ``Dict``:
 
-``candidates``: ``Box(0, 1, (n_candidates, 5 + len(BUG_CLASSES)))`` float32, one row per slot:
+``candidates``: ``Box(0, 1, (n_candidates * 17,))`` float32, flattened row-major from one row of
+``5 + len(BUG_CLASSES)`` = 17 features per slot (flat, as stable-baselines3's policies expect):
 ``[valid, line / n_lines, lines spanned / n_lines, suspiciousness, at error line, one-hot bug class]``.
 Suspiciousness is the largest Ochiai score (from per-case line coverage of the visible tests) of
 the lines the edit touches; "at error line" is 1 when it touches the line the last exception came
@@ -87,7 +88,7 @@ class CodeRepairVectorView(View):
         self.action_space = spaces.Discrete(k)
         self.observation_space = spaces.Dict(
             {
-                "candidates": spaces.Box(0.0, 1.0, (k, N_CANDIDATE_FEATURES), dtype=np.float32),
+                "candidates": spaces.Box(0.0, 1.0, (k * N_CANDIDATE_FEATURES,), dtype=np.float32),
                 "feedback": spaces.Box(0.0, 1.0, (N_FEEDBACK_FEATURES,), dtype=np.float32),
             }
         )
@@ -138,4 +139,4 @@ class CodeRepairVectorView(View):
         feat[3] = float(fb is not None and not fb.valid)
         feat[8] = min(1.0, n_lines / 64)
         feat[9] = len(self.slots) / self.k
-        return {"candidates": cand, "feedback": feat}
+        return {"candidates": cand.reshape(-1), "feedback": feat}

@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 import loopgym  # noqa: F401
+from loopgym.agents import RandomAgent
 from loopgym.config import ConfigError
 from loopgym.envs.code_repair.external import TaskFileError
 from loopgym.envs.code_repair.task import corpus_specs
@@ -117,7 +118,7 @@ def test_vector_view_masks_and_repairs_reach_a_solution():
     assert env.observation_space.contains(obs)
     for _ in range(10):
         masks = env.unwrapped.action_masks()
-        assert masks.dtype == bool and masks.sum() == (obs["candidates"][:, 0] > 0).sum() > 0
+        assert masks.dtype == bool and masks.sum() == (obs["candidates"].reshape(len(masks), -1)[:, 0] > 0).sum() > 0
         view = env.unwrapped.view
         ref_lines = set(spec.reference.splitlines())
         # the candidate that brings the most reference lines back (a repair hunk is always among them)
@@ -163,10 +164,13 @@ def test_trace_fix_agent_solves_some_single_bug_tasks():
     from loopgym.baselines.code_repair_agents import TraceFixAgent
     from loopgym.runner import run_episodes
 
-    env = gym.make(ID, view="text", bugs=1, max_attempts=12, timeout_s=0.5)
-    results = run_episodes(env, TraceFixAgent(), episodes=12, seed=0)
+    env = gym.make(ID, view="text", bugs=1, max_attempts=8, timeout_s=0.5)
+    results = run_episodes(env, TraceFixAgent(), episodes=24, seed=0)
     solved = sum(r.success for r in results)
-    assert solved >= 2, [r.gold for r in results]
+    assert solved >= 2, [r.gold for r in results]  # measured: 12.5% of single-bug tasks in 8 attempts
+    # the floor's floor: random text never even parses
+    random_results = run_episodes(env, RandomAgent(), episodes=3, seed=0)
+    assert not any(r.success for r in random_results)
 
 
 def test_maskable_ppo_trains_on_the_vector_view():
