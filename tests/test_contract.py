@@ -223,7 +223,8 @@ def test_unknown_id_is_a_clear_error():
 def test_sync_vector_env_runs(env_id):
     envs = gym.make_vec(env_id, num_envs=3, vectorization_mode="sync", **registry.spec(env_id).smoke_kwargs)
     obs, _ = envs.reset(seed=0)
-    assert obs.shape[0] == 3
+    for leaf in (obs.values() if isinstance(obs, dict) else [obs]):
+        assert leaf.shape[0] == 3
     for _ in range(40):  # crosses the smoke horizon: autoreset must work
         obs, reward, terminated, truncated, info = envs.step(envs.action_space.sample())
     assert envs.observation_space.contains(obs)

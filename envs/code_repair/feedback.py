@@ -16,6 +16,7 @@ from typing import Any
 from loopgym.core import Feedback
 
 LEVELS = ("none", "binary", "tests", "trace")
+NO_ERROR = {"type": "", "message": "", "line": 0, "traceback": ""}
 #: failing visible tests listed in the text, at most
 MAX_LISTED = 3
 
@@ -33,8 +34,9 @@ class CodeFeedback(Feedback):
     visible_total: int = 0
     #: failing visible tests: ``{"call", "expected", "actual"}`` or ``{"call", "error"}`` (strings)
     failures: list = dataclasses.field(default_factory=list)
-    #: the first error: ``{"type", "message", "line", "traceback"}``, or None
-    error: dict | None = None
+    #: the first error: ``{"type", "message", "line", "traceback"}``; type "" and line 0 when there was
+    #: none (always the same keys and types, so vector envs can stack infos)
+    error: dict = dataclasses.field(default_factory=lambda: dict(NO_ERROR))
     timed_out: bool = False
     #: hidden tests passed / total (like ``gold``, not for the agent)
     hidden_passed: int = 0
@@ -60,7 +62,7 @@ class CodeFeedback(Feedback):
                 lines.append(f"  FAIL {f['call']}: expected {f['expected']}, got {f['actual']}")
         if len(self.failures) > MAX_LISTED:
             lines.append(f"  ... and {len(self.failures) - MAX_LISTED} more failing.")
-        if self.level == "trace" and self.error:
+        if self.level == "trace" and self.error.get("type"):
             e = self.error
             where = f" at line {e['line']}" if e.get("line") else ""
             lines.append(f"Error{where}: {e['type']}: {e['message']}".rstrip(": "))
@@ -71,5 +73,5 @@ class CodeFeedback(Feedback):
     def to_dict(self) -> dict[str, Any]:
         d = dict(self.__dict__)
         d["failures"] = [dict(f) for f in self.failures]
-        d["error"] = dict(self.error) if self.error else None
+        d["error"] = dict(self.error)
         return d

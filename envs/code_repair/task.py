@@ -34,7 +34,7 @@ from loopgym.config import ConfigError, check_choice, check_float, check_int
 from loopgym.core import Feedback, InvalidAttempt, Task
 from loopgym.sandbox import Case, ScriptCase
 
-from .feedback import LEVELS, CodeFeedback, short
+from .feedback import LEVELS, NO_ERROR, CodeFeedback, short
 
 SPLITS = ("train", "test", "all")
 SIZES = ("any", "small", "medium", "large")
@@ -332,10 +332,11 @@ class CodeRepairTask(Task[CodeRepairConfig]):
                     {"call": short(call), "expected": short(repr(case.expected)),
                      "actual": short(repr(report.outputs[i]))}
                 )  # fmt: skip
-        error = None
+        error = dict(NO_ERROR)
         if report.error is not None:
             e = report.error
-            error = {"type": e.type, "message": short(e.message, 300), "line": e.line, "traceback": e.traceback}
+            error = {"type": e.type, "message": short(e.message, 300), "line": e.line or 0,
+                     "traceback": e.traceback}  # fmt: skip
         problem.visible_passed = list(vis)
         problem.coverage = [report.coverage[i] or [] for i in range(nv)]
         n_hidden = len(hid)

@@ -112,7 +112,7 @@ class CodeRepairVectorView(View):
         n_lines = max(1, len(problem.program.splitlines()))
         susp = ochiai(problem.visible_passed, problem.coverage) if level in ("tests", "trace") else {}
         err_line = None
-        if level == "trace" and fb is not None and fb.error and fb.error.get("line"):
+        if level == "trace" and fb is not None and fb.error.get("line"):
             err_line = fb.error["line"]
         cand = np.zeros((self.k, N_CANDIDATE_FEATURES), dtype=np.float32)
         for row, e in enumerate(self.slots):
@@ -130,11 +130,11 @@ class CodeRepairVectorView(View):
             if level != "none":
                 feat[1] = float(fb.visible_total > 0 and fb.visible_passed == fb.visible_total)
             if level in ("tests", "trace"):
-                etype = (fb.error or {}).get("type")
+                etype = fb.error.get("type", "")
                 feat[4] = float(etype == "SyntaxError")
-                feat[5] = float(etype not in (None, "SyntaxError", "Timeout"))
+                feat[5] = float(etype not in ("", "SyntaxError", "Timeout"))
                 feat[6] = float(fb.timed_out)
-                feat[7] = float(etype is None and fb.visible_passed < fb.visible_total)
+                feat[7] = float(etype == "" and fb.visible_passed < fb.visible_total)
         feat[2] = min(1.0, problem.attempts / self.task.max_attempts)
         feat[3] = float(fb is not None and not fb.valid)
         feat[8] = min(1.0, n_lines / 64)

@@ -138,7 +138,7 @@ CAP_DAC_READ_SEARCH = 2
 _CAPSET = {"x86_64": 126, "aarch64": 91}.get(os.uname().machine, 126)
 
 
-def drop_privileges(uid):
+def drop_privileges(uid, keep_read=True):
     """Become ``uid`` (nobody), keeping only CAP_DAC_READ_SEARCH: the child can still *read* a Python
     installed under /root (Landlock then narrows what it may read), but owns nothing, can signal no
     one else's process and can write only where ``nobody`` can (and Landlock only its own directory)."""
@@ -147,7 +147,7 @@ def drop_privileges(uid):
     os.setgid(uid)
     os.setuid(uid)
     header = struct.pack("Ii", 0x20080522, 0)  # _LINUX_CAPABILITY_VERSION_3, this process
-    keep = 1 << CAP_DAC_READ_SEARCH
+    keep = (1 << CAP_DAC_READ_SEARCH) if keep_read else 0
     data = struct.pack("6I", keep, keep, 0, 0, 0, 0)  # effective, permitted, inheritable (x2 words)
     hbuf, dbuf = ctypes.create_string_buffer(header, 8), ctypes.create_string_buffer(data, 24)
     if _libc.syscall(_CAPSET, hbuf, dbuf) != 0:
@@ -442,7 +442,8 @@ def child_main(sock, workdir, vsz_bytes, drop_to, ll_abi, bpf, readable=()):
     os.setsid()
     os.chdir(workdir)
     if drop_to is not None:
-        drop_privileges(drop_to)
+        # read-anything is safe only where Landlock then narrows what may be read
+        drop_privileges(drop_to, keep_read=bool(ll_abi))
     _libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
     if os.getppid() == 1:  # the zygote died before we set the death signal
         os._exit(1)
