@@ -163,8 +163,15 @@ def _label(case: Case | ScriptCase, entry_point: str) -> str:
 
 
 def _bwrap_prefix() -> list[str]:
+    # As root, keep the user namespace: the zygote drops its children to `nobody`, a uid a fresh user
+    # namespace would not map. As anyone else, a user namespace is what lets bwrap run at all.
+    unshare = (
+        ["--unshare-ipc", "--unshare-pid", "--unshare-net", "--unshare-uts", "--unshare-cgroup-try"]
+        if os.getuid() == 0
+        else ["--unshare-all"]
+    )
     return [
-        "bwrap", "--unshare-all", "--die-with-parent", "--new-session", "--ro-bind", "/", "/",
+        "bwrap", *unshare, "--die-with-parent", "--new-session", "--ro-bind", "/", "/",
         "--dev", "/dev", "--proc", "/proc", "--tmpfs", "/tmp", "--tmpfs", "/dev/shm",
     ]  # fmt: skip
 
