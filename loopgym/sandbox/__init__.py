@@ -162,7 +162,7 @@ def _label(case: Case | ScriptCase, entry_point: str) -> str:
     return f"{entry_point}({', '.join(parts)})"
 
 
-def _bwrap_prefix() -> list[str]:
+def _bwrap_prefix(needed: list[str]) -> list[str]:
     # As root, keep the user namespace: the zygote drops its children to `nobody`, a uid a fresh user
     # namespace would not map. As anyone else, a user namespace is what lets bwrap run at all.
     unshare = (
@@ -170,10 +170,15 @@ def _bwrap_prefix() -> list[str]:
         if os.getuid() == 0
         else ["--unshare-all"]
     )
-    return [
+    cmd = [
         "bwrap", *unshare, "--die-with-parent", "--new-session", "--ro-bind", "/", "/",
         "--dev", "/dev", "--proc", "/proc", "--tmpfs", "/tmp", "--tmpfs", "/dev/shm",
     ]  # fmt: skip
+    # the private /tmp would hide a checkout or a virtual environment that lives there: bind those back
+    for path in sorted({os.path.realpath(p) for p in needed if p}):
+        if path.startswith(("/tmp/", "/dev/shm/")) and os.path.exists(path):
+            cmd += ["--ro-bind", path, path]
+    return cmd
 
 
 class Sandbox:
@@ -228,7 +233,9 @@ class Sandbox:
         cmd = [sys.executable, "-I", "-S", _child.__file__, str(theirs.fileno()), str(self.prefork),
                "1" if seccomp_dir else "0", seccomp_dir or ""]  # fmt: skip
         if strict:
-            cmd = _bwrap_prefix() + cmd
+            needed = [os.path.dirname(_child.__file__), sys.prefix, sys.base_prefix, sys.exec_prefix,
+                      os.path.dirname(os.path.realpath(sys.executable)), seccomp_dir or ""]  # fmt: skip
+            cmd = _bwrap_prefix(needed) + cmd
         env = {"PATH": "/usr/bin:/bin", "LANG": "C.UTF-8"}
         self._proc = subprocess.Popen(
             cmd, pass_fds=[theirs.fileno()], env=env, stdin=subprocess.DEVNULL,
