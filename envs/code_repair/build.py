@@ -26,7 +26,7 @@ from pathlib import Path
 
 import numpy as np
 
-from loopgym.sandbox import Case, _child, run_tests
+from loopgym.sandbox import Case, decode_value, encode_value, run_tests
 
 from .corpus import PROGRAMS, Program
 from .mutate import canonical, inject
@@ -48,7 +48,7 @@ def make_cases(prog: Program, reference: str) -> tuple[list, list]:
     seen, cases = set(), []
     for _ in range(400):
         args = prog.gen(rng)
-        key = json.dumps(_child.encode(args), sort_keys=True)
+        key = json.dumps(encode_value(args), sort_keys=True)
         if key in seen:
             continue
         seen.add(key)
@@ -61,14 +61,15 @@ def make_cases(prog: Program, reference: str) -> tuple[list, list]:
 
 
 def _copy(args):
-    return _child.decode(_child.encode(args))
+    return decode_value(encode_value(args))
 
 
 def _failures(source: str, prog: Program, visible: list, hidden: list, timeout_s: float):
-    cases = [Case(a, e) for a, e in visible + hidden]
-    report = run_tests(source, prog.entry_point, cases, timeout_s=timeout_s)
-    vis, hid = report.passed[: len(visible)], report.passed[len(visible) :]
-    return vis.count(False), hid.count(False), report.timed_out
+    # visible and hidden in separate runs: a loop in a hidden case must not cost the visible results
+    # (which would make what is kept depend on timing)
+    vis = run_tests(source, prog.entry_point, [Case(a, e) for a, e in visible], timeout_s=timeout_s)
+    hid = run_tests(source, prog.entry_point, [Case(a, e) for a, e in hidden], timeout_s=timeout_s)
+    return vis.passed.count(False), hid.passed.count(False), vis.timed_out or hid.timed_out
 
 
 def build_program(prog: Program, per_level: int, timeout_s: float) -> tuple[dict, list[dict]]:
@@ -104,7 +105,7 @@ def build_program(prog: Program, per_level: int, timeout_s: float) -> tuple[dict
                 }
             )
             kept += 1
-    enc = lambda rows: [[_child.encode(a), _child.encode(e)] for a, e in rows]  # noqa: E731
+    enc = lambda rows: [[encode_value(a), encode_value(e)] for a, e in rows]  # noqa: E731
     entry = {"split": split_of(prog.name), "visible": enc(visible), "hidden": enc(hidden)}
     return entry, tasks
 

@@ -18,7 +18,7 @@ import math
 
 import numpy as np
 
-from .mutate import BUG_CLASSES, enumerate_mutations
+from .mutate import enumerate_mutations
 
 
 @dataclasses.dataclass(frozen=True)
@@ -99,7 +99,7 @@ def candidate_edits(program: str, reference: str | None, k: int, rng: np.random.
         for h in repair_hunks(current, ref):
             canon = canonical_or_none(h.program)
             twin = by_program.get(canon)
-            repairs.append(dataclasses.replace(twin) if twin is not None else dataclasses.replace(h, program=canon))
+            repairs.append(twin if twin is not None else dataclasses.replace(h, program=canon))
     chosen = {e.program for e in repairs}
     pool = [m for m in mutations if m.program not in chosen and m.program != current]
     room = max(0, k - len(repairs))
@@ -128,5 +128,3 @@ def ochiai(passed: list[bool], coverage: list[list[int]]) -> dict[int, float]:
         out[line] = f / math.sqrt(failing * (f + p)) if f else 0.0
     return out
 
-
-KINDS = BUG_CLASSES

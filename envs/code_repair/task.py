@@ -120,7 +120,7 @@ def _header(node: ast.FunctionDef | ast.AsyncFunctionDef) -> ast.AST:
 def _decode_cases(rows: list) -> tuple[Case, ...]:
     out = []
     for args, expected in rows:
-        out.append(Case(tuple(sandbox._child.decode(args)), sandbox._child.decode(expected)))
+        out.append(Case(tuple(sandbox.decode_value(args)), sandbox.decode_value(expected)))
     return tuple(out)
 
 
@@ -182,7 +182,6 @@ class RepairProblem:
     #: per visible case: passed?, and the program lines it executed (for fault localisation)
     visible_passed: list = dataclasses.field(default_factory=list)
     coverage: list = dataclasses.field(default_factory=list)
-    last_valid: bool = True
     attempts: int = 0
 
 
@@ -262,7 +261,6 @@ class CodeRepairTask(Task[CodeRepairConfig]):
             fb.reward = 0.0
         fb.reward -= c.attempt_cost
         problem.feedback = fb
-        problem.last_valid = fb.valid
         return fb
 
     def step_info(self, problem: RepairProblem, feedback: Feedback) -> dict[str, Any]:
@@ -319,7 +317,7 @@ class CodeRepairTask(Task[CodeRepairConfig]):
             if vis[i]:
                 continue
             case = cases[i]
-            call = sandbox._label(case, spec.entry_point)
+            call = sandbox.case_label(case, spec.entry_point)
             err = report.errors[i]
             if err is not None:
                 failures.append({"call": short(call), "error": short(str(err))})

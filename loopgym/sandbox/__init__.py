@@ -44,8 +44,11 @@ __all__ = [
     "Sandbox",
     "SandboxError",
     "ScriptCase",
+    "case_label",
     "compare",
+    "decode_value",
     "default_sandbox",
+    "encode_value",
     "run_tests",
 ]
 
@@ -153,7 +156,13 @@ def _as_case(c: Any, i: int) -> Case | ScriptCase:
     raise TypeError(f"case {i}: expected a Case, a ScriptCase or an (args_tuple, expected) pair, got {c!r:.80}")
 
 
-def _label(case: Case | ScriptCase, entry_point: str) -> str:
+#: plain data <-> the sandbox's wire form (tagged JSON): what shipped task files store their cases in
+encode_value = _child.encode
+decode_value = _child.decode
+
+
+def case_label(case: Case | ScriptCase, entry_point: str) -> str:
+    """How a case reads in feedback: ``f(1, [2])``, or the script's last line."""
     if case.label:
         return case.label
     if isinstance(case, ScriptCase):
@@ -410,7 +419,7 @@ class Sandbox:
             remaining = deadline - time.perf_counter()
             if remaining <= 0:
                 report.timed_out = True
-                label = _label(cases[current], entry_point) if current < len(cases) else "the program"
+                label = case_label(cases[current], entry_point) if current < len(cases) else "the program"
                 report.error = report.error or ErrorInfo(
                     "Timeout", f"{label} did not finish within the time limit", case=current
                 )
@@ -425,7 +434,7 @@ class Sandbox:
             except OSError:
                 chunk = b""
             if not chunk:
-                what = f"while running {_label(cases[current], entry_point)}" if current < len(cases) else ""
+                what = f"while running {case_label(cases[current], entry_point)}" if current < len(cases) else ""
                 report.error = report.error or ErrorInfo(
                     "Crash", f"the program's process died {what}".strip(), case=current
                 )

@@ -27,6 +27,7 @@ import signal
 import socket
 import struct
 import sys
+import time
 import traceback
 
 # ---------------------------------------------------------------------------------------------- codec
@@ -304,7 +305,7 @@ def load_bpf(program):
 _PRISTINE_BUILTINS = dict(builtins.__dict__)
 #: results are sent in batches at most this far apart (and at the end)
 FLUSH_S = 0.005
-_monotonic = __import__("time").monotonic
+_monotonic = time.monotonic
 _SOURCE_NAME = "<candidate>"
 
 
