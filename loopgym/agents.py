@@ -85,6 +85,8 @@ _BANDIT = "loopgym.baselines.bandit_policies"
 AGENTS: dict[str, str] = {
     "random": "loopgym.agents:RandomAgent",
     "trace-fix": "loopgym.baselines.code_repair_agents:TraceFixAgent",
+    "feedback-elimination": "loopgym.baselines.math_agents:FeedbackElimination",
+    "step-repair": "loopgym.baselines.math_agents:StepRepair",
     "epsilon-greedy": f"{_BANDIT}:EpsilonGreedy",
     "ucb1": f"{_BANDIT}:UCB1",
     "thompson": f"{_BANDIT}:ThompsonSampling",

@@ -89,13 +89,18 @@ def test_stable_baselines3_check_env(env_id):
 
 
 def readable_answer(env: gym.Env, i: int) -> str:
-    """A text answer the family can read (bandits: arms; code repair: a program defining the function)."""
+    """A text answer the family can read (bandits: arms; code repair: a program; math: an answer or a step)."""
     task = env.unwrapped.task
     if hasattr(task.config, "n_arms"):
         n = task.config.n_arms
         return f"arm {i % n} and arm {(i * 3) % n}"
-    spec = task.specs[i % len(task.specs)]
-    return spec.reference if i % 3 else spec.buggy
+    if hasattr(task, "specs"):
+        spec = task.specs[i % len(task.specs)]
+        return spec.reference if i % 3 else spec.buggy
+    state = env.unwrapped.problem  # math: the right answer now and then, else a wrong number or step value
+    if hasattr(state, "reference"):
+        return f"Step {i % state.n_steps + 1}: {i}"
+    return state.problem.answer.text() if i % 5 == 0 else str(i)
 
 
 def rollout(env: gym.Env, seed: int, actions: list) -> list:

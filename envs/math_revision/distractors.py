@@ -6,8 +6,8 @@ reaches. That map, *answer -> earliest step whose error gives it*, serves twice:
 
 * the ``hint`` feedback names the first step whose error explains a wrong answer;
 * the vector view's candidate answers are the right one plus these plausible wrong ones (topped up
-  with near values: off by one, doubled, halved, negated, a missing or swapped part), so a policy
-  cannot tell the right candidate by its look alone.
+  with perturbed values), arranged so that a policy cannot tell the right candidate by its look alone
+  (see :func:`candidate_answers`).
 
 Everything is drawn from a :class:`~.generators.Draw` keyed on the problem, so it is the same for
 the same problem on every machine.
@@ -48,49 +48,84 @@ def error_finals(problem: MathProblem, solution: Solution | None = None) -> dict
     return out
 
 
-def _near(right: Parts, kind: str, draw: Draw) -> list[Parts]:
-    out: list[Parts] = []
-    for i in range(len(right)):
-        v = right[i]
-        for new in (v + 1, v - 1, v * 2, v / 2 if v else Fraction(1, 2), -v, v + 10, v - 10, 1 / v if v else Fraction(3)):
-            parts = list(right)
-            parts[i] = new
-            out.append(tuple(parts))
-    if len(right) == 2:
-        out.append((right[1], right[0]))  # swapped pair (a wrong answer for an ordered pair)
-        out.append((right[0],))  # a partial answer
-        out.append((right[1],))
-    if kind == "set" and len(right) == 1:
-        out.append((right[0], -right[0]) if right[0] else (right[0], Fraction(1)))
-    draw.shuffle(out)
-    return out
+def _perturb(v: Fraction, draw: Draw) -> Fraction:
+    op = draw.randrange(8)
+    return (v + 1, v - 1, v + 2, v - 2, v * 2, v / 2, -v if v else Fraction(1), v + 10)[op]
+
+
+def _ok(v: Fraction) -> bool:
+    return abs(v) <= MAX_ABS and v.denominator <= 10**6
+
+
+def _pool(first: list[Fraction], n: int, draw: Draw) -> list[Fraction]:
+    """``n`` distinct values: ``first`` (the right value first), then perturbations of members drawn
+    uniformly — so the right value is not the centre the others cluster around."""
+    pool: list[Fraction] = []
+    for v in first:
+        if v not in pool and _ok(v):
+            pool.append(v)
+        if len(pool) == n:
+            return pool
+    for _ in range(50 * n):
+        if len(pool) >= n:
+            break
+        v = _perturb(draw.choice(pool), draw)
+        if v not in pool and _ok(v):
+            pool.append(v)
+    return pool
 
 
 def candidate_answers(problem: MathProblem, k: int, finals: dict[Parts, tuple[int, str]] | None = None,
                       ) -> list[tuple[Parts, int]]:
     """``k`` (or fewer) distinct candidate answers including the right one, shuffled, each with the step
-    whose error gives it (-1 for the right answer and for near values)."""
+    whose error gives it (-1 for the right answer and for filler values).
+
+    One value: the right value, wrong final values (up to two thirds of the slots) and perturbations of
+    randomly chosen pool members. Two parts (a pair, or a set of two roots): a pool of values per part
+    built the same way, and candidates that are all combinations (pairs: the product; sets: the
+    two-element subsets), so every value appears equally often and the right one cannot be found by
+    counting.
+    """
     draw = Draw("candidates", problem.uid, k)
     kind = problem.answer.kind
     right = problem.answer.values
-
-    def norm(parts: Parts) -> Parts:
-        return tuple(sorted(set(parts))) if kind == "set" else parts
-
     finals = error_finals(problem) if finals is None else finals
-    pool: list[tuple[Parts, int]] = [(f, s) for f, (s, _) in finals.items()]
-    draw.shuffle(pool)
-    seen = {right}
-    chosen: list[tuple[Parts, int]] = [(right, -1)]
-    for parts, step in pool[: max(0, (k - 1) * 2 // 3)] + [(p, -1) for p in _near(right, kind, draw)] + pool:
-        if len(chosen) >= k:
-            break
-        parts = norm(parts)
-        if parts in seen or any(abs(v) > MAX_ABS or v.denominator > 10**6 for v in parts):
-            continue
-        if kind != "set" and len(parts) != len(right):
-            continue
-        seen.add(parts)
-        chosen.append((parts, step))
+    wrong = list(finals)
+    draw.shuffle(wrong)
+
+    def origin(parts: Parts) -> int:
+        return finals[parts][0] if parts in finals else -1
+
+    if len(right) == 1:
+        firsts = [right[0]] + [w[0] for w in wrong[: max(0, (k - 1) * 2 // 3)] if len(w) == 1]
+        chosen = [((v,), origin((v,))) for v in _pool(firsts, k, draw)]
+    elif len(right) == 2 and kind == "tuple":
+        m = max(2, int(k**0.5))
+        pools = [_pool([right[i]] + [w[i] for w in wrong if len(w) == 2], m, draw) for i in range(2)]
+        combos = [(a, b) for a in pools[0] for b in pools[1]]
+        others = [c for c in combos if c != right]
+        draw.shuffle(others)
+        chosen = [(c, origin(c)) for c in [right, *others[: k - 1]]]
+    elif len(right) == 2:
+        n = 2
+        while (n + 1) * n // 2 <= k:
+            n += 1
+        values = _pool(list(right) + [v for w in wrong for v in w], n, draw)
+        pairs = [tuple(sorted((values[i], values[j]))) for i in range(len(values)) for j in range(i + 1, len(values))]
+        others = [c for c in pairs if c != right]
+        draw.shuffle(others)
+        chosen = [(c, origin(c)) for c in [right, *others[: k - 1]]]
+    else:  # more parts (external datasets): the right answer with one part perturbed at a time
+        seen, chosen = {right}, [(right, -1)]
+        for _ in range(50 * k):
+            if len(chosen) >= k:
+                break
+            parts = list(right)
+            i = draw.randrange(len(parts))
+            parts[i] = _perturb(parts[i], draw)
+            c = tuple(sorted(set(parts))) if kind == "set" else tuple(parts)
+            if c not in seen and all(_ok(v) for v in c):
+                seen.add(c)
+                chosen.append((c, -1))
     draw.shuffle(chosen)
     return chosen

@@ -92,8 +92,8 @@ def _two(draw: Draw, level: int) -> tuple[list[Fraction], list[str]]:
     if level == 1:
         op = draw.choice(("add", "sub", "mul", "add", "sub"))
         if op == "mul":
-            return [_proper(draw, (2, 6)), _proper(draw, (2, 6))], [op]
-        d = draw.randint(3, 12)  # like denominators: numerators prime to it, so both show over d
+            return [_proper(draw, (2, 9)), _proper(draw, (2, 9))], [op]
+        d = draw.randint(3, 16)  # like denominators: numerators prime to it, so both show over d
         a, c = draw.randint(1, d - 1), draw.randint(1, d - 1)
         if math.gcd(a, d) > 1 or math.gcd(c, d) > 1 or a == c:
             raise _Retry
@@ -106,6 +106,8 @@ def _two(draw: Draw, level: int) -> tuple[list[Fraction], list[str]]:
     # level 3: larger denominators that share a factor (so the product is not the least common one)
     base = draw.randint(2, 6)
     d1, d2 = base * draw.randint(1, 4), base * draw.randint(2, 5)
+    if d1 == d2:
+        raise _Retry
     fs = []
     for d in (d1, d2):
         while True:
@@ -132,14 +134,13 @@ def _make(level: int, draw: Draw) -> Generated:
     if level <= 3:
         fs, ops = _two(draw, level)
     else:
-        dens = (2, 9) if level == 4 else (2, 8)
-        fs = [_proper(draw, dens, improper=level == 5) for _ in range(3)]
+        fs = [_proper(draw, (2, 9)) for _ in range(3)]
         ops = [draw.choice(("add", "sub")), draw.choice(("mul", "div"))]
         draw.shuffle(ops)
-        if level == 5:
-            mixed = [f > 1 for f in fs]
-            if not 1 <= sum(mixed) <= 2:  # at most two, so the question states at most eight numbers
-                raise _Retry
+        if level == 5:  # one or two of the three are mixed numbers (so the question states <= 8 numbers)
+            mixed = [True, draw.random() < 0.5, False]
+            draw.shuffle(mixed)
+            fs = [f + draw.randint(1, 4) if m else f for f, m in zip(fs, mixed, strict=True)]
     return _solve(level, draw, fs, ops, mixed)
 
 

@@ -59,7 +59,7 @@ def _products(draw: Draw, w: Work) -> tuple[str, Ref, tuple]:
 
 def _power(draw: Draw, w: Work, level: int) -> tuple[str, Ref, tuple]:
     if level == 3:
-        a, e, m = draw.randint(2, 40), draw.randint(5, 31), draw.randint(5, 23)
+        a, e, m = draw.randint(2, 40), draw.randint(5, 31), draw.choice((5, 7, 9, 10, 11, 12, 13, 14, 15, 17, 19, 23))
     else:
         a, e, m = draw.randint(12, 999), draw.randint(33, 250), draw.randint(20, 99)
     while e & (e - 1) == 0:  # not a power of two: the last step then multiplies several powers
@@ -80,7 +80,7 @@ def _power(draw: Draw, w: Work, level: int) -> tuple[str, Ref, tuple]:
 def _congruence(draw: Draw, w: Work) -> tuple[str, Ref, tuple]:
     m = draw.randint(7, 97)
     a = draw.randint(2, 3 * m)
-    while math.gcd(a, m) != 1 or a % m in (0, 1):
+    while math.gcd(a, m) != 1 or a % m in (0, 1, m - 1):
         a = draw.randint(2, 3 * m)
     b = draw.randint(-m, 2 * m)
     c = draw.nonzero(-2 * m, 2 * m) if draw.random() < 0.6 else 0
