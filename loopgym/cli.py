@@ -54,7 +54,8 @@ def cmd_list(args: argparse.Namespace, console: Console) -> int:
         print(registry.markdown_table())
         return 0
     table = Table(title="loopgym environments")
-    for col in ("id", "family", "what it is", "native vector"):
+    table.add_column("id", no_wrap=True)  # ids are copied into code: never wrap them
+    for col in ("family", "what it is", "native vector"):
         table.add_column(col)
     for env_id in registry.ids(args.family):
         s = registry.spec(env_id)

@@ -97,10 +97,9 @@ def readable_answer(env: gym.Env, i: int) -> str:
     if hasattr(task, "specs"):
         spec = task.specs[i % len(task.specs)]
         return spec.reference if i % 3 else spec.buggy
-    state = env.unwrapped.problem  # math: the right answer now and then, else a wrong number or step value
-    if hasattr(state, "reference"):
-        return f"Step {i % state.n_steps + 1}: {i}"
-    return state.problem.answer.text() if i % 5 == 0 else str(i)
+    if hasattr(task.config, "n_corrections"):  # StepRevision: a value for step 1 or 2 (every solution has two)
+        return f"Step {i % 2 + 1}: {i}"
+    return f"x = {i}" if i % 2 else str(i)  # MathRevision: a number
 
 
 def rollout(env: gym.Env, seed: int, actions: list) -> list:

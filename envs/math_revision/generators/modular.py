@@ -59,7 +59,8 @@ def _products(draw: Draw, w: Work) -> tuple[str, Ref, tuple]:
 
 def _power(draw: Draw, w: Work, level: int) -> tuple[str, Ref, tuple]:
     if level == 3:
-        a, e, m = draw.randint(2, 40), draw.randint(5, 31), draw.choice((5, 7, 9, 10, 11, 12, 13, 14, 15, 17, 19, 23))
+        moduli = (5, 7, 9, 10, 11, 12, 13, 14, 15, 17, 19, 23)
+        a, e, m = draw.randint(2, 40), draw.randint(5, 31), draw.choice(moduli)
     else:
         a, e, m = draw.randint(12, 999), draw.randint(33, 250), draw.randint(20, 99)
     while e & (e - 1) == 0:  # not a power of two: the last step then multiplies several powers
@@ -68,7 +69,8 @@ def _power(draw: Draw, w: Work, level: int) -> tuple[str, Ref, tuple]:
         a += 1
     powers = [w.do("mod", a, m, label="reduce the base modulo the modulus")]
     for i in range(e.bit_length() - 1):
-        powers.append(w.do("powmod", powers[-1], 2, m, label=f"the base's {_POWER_WORDS[i]} modulo the modulus"))
+        label = f"the base's {_POWER_WORDS[i]} modulo the modulus"
+        powers.append(w.do("powmod", powers[-1], 2, m, label=label))
     used = [p for i, p in enumerate(powers) if e >> i & 1]
     prod = w.do("mul", *used, label="multiply the powers whose exponents sum to the exponent")
     r = w.do("mod", prod, m, label="reduce the product modulo the modulus")

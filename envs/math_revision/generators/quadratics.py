@@ -1,4 +1,4 @@
-"""Quadratic equations with rational roots, solved by the quadratic formula (up to fractional and double roots)."""
+"""Quadratic equations with rational roots solved by the quadratic formula (fractional, double roots too)."""
 
 from __future__ import annotations
 

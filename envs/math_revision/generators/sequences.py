@@ -1,4 +1,4 @@
-"""Sequences: next and n-th terms of arithmetic, geometric and quadratic sequences and of simple recurrences."""
+"""Sequences: next and n-th terms of arithmetic, geometric and quadratic sequences, and recurrences."""
 
 from __future__ import annotations
 
@@ -87,7 +87,7 @@ def _quadratic(draw: Draw, w: Work):
         question = (f"The sequence {shown} has a constant second difference. What is its next term? {_EXACT}")
         return question, r, terms
     n = draw.randint(10, 30)
-    a = w.do("div", second, 2, label="the coefficient of the square of the position (half the second difference)")
+    a = w.do("div", second, 2, label="the coefficient of the squared position (half the second difference)")
     a3 = w.do("mul", 3, a, label="three times the square coefficient")
     b = w.do("sub", d1, a3, label="the coefficient of the position")
     ab = w.do("add", a, b, label="the sum of the two coefficients")
@@ -147,8 +147,9 @@ def _affine_recurrence(draw: Draw, w: Work):
         m = w.do("mul", pr, prev, label="the multiplier times the previous term")
         prev = w.do("add", m, qr, label="the next term" if i < ahead - 1 else "the wanted term")
     n = k + ahead
-    question = (f"The sequence {_show(terms[:k])} (the first number shown is the 1st term) follows a rule of the form "
-                f"a(n) = p·a(n-1) + q for fixed numbers p and q. What is its {ordinal(n)} term? {_EXACT}")
+    question = (f"The sequence {_show(terms[:k])} (the first number shown is the 1st term) follows a rule of "
+                f"the form a(n) = p·a(n-1) + q for fixed numbers p and q. "
+                f"What is its {ordinal(n)} term? {_EXACT}")
     return question, prev, (*terms[:k], n)
 
 

@@ -1,4 +1,4 @@
-"""Unit conversions with exact factors: metric, time, imperial to metric, speeds, compound units and temperature."""
+"""Unit conversions with exact factors: metric, time, imperial, speeds, compound units and temperature."""
 
 from __future__ import annotations
 
@@ -35,8 +35,8 @@ _SPEEDS = {"km/h": ("km", "h"), "m/s": ("m", "s"), "mph": ("mi", "h")}
 _PER = {"h": "per hour", "min": "per minute", "s": "per second"}
 MILE_KM = Fraction("1.609344")
 
-_L1 = (("km", "m"), ("m", "cm"), ("cm", "mm"), ("m", "mm"), ("km", "cm"), ("kg", "g"), ("g", "mg"), ("kg", "mg"),
-       ("L", "mL"))
+_L1 = (("km", "m"), ("m", "cm"), ("cm", "mm"), ("m", "mm"), ("km", "cm"),
+       ("kg", "g"), ("g", "mg"), ("kg", "mg"), ("L", "mL"))
 _L2 = (("h", "min"), ("min", "s"), ("h", "s"), ("days", "h"), ("days", "min"))
 _L3 = (("in", "cm"), ("ft", "in"), ("yd", "ft"), ("ft", "cm"), ("in", "mm"), ("yd", "m"), ("mi", "yd"),
        ("lb", "kg"), ("lb", "oz"), ("oz", "g"), ("lb", "g"), ("ft", "m"))

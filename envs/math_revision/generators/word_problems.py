@@ -20,8 +20,9 @@ VEHICLES = {"car": (40, 110), "train": (60, 160), "bicycle": (12, 30), "bus": (3
             "boat": (10, 40)}
 JOBS = ("paint a fence", "fill a tank", "mow a lawn", "sort a pile of letters", "clean a hall", "pack a van")
 #: item -> its plural
-ITEMS = {"notebook": "notebooks", "pen": "pens", "sandwich": "sandwiches", "ticket": "tickets", "coffee": "coffees",
-         "book": "books", "T-shirt": "T-shirts", "plant": "plants", "mug": "mugs", "scarf": "scarves"}
+ITEMS = {"notebook": "notebooks", "pen": "pens", "sandwich": "sandwiches", "ticket": "tickets",
+         "coffee": "coffees", "book": "books", "T-shirt": "T-shirts", "plant": "plants", "mug": "mugs",
+         "scarf": "scarves"}
 SUBSTANCES = ("acid", "salt", "sugar", "alcohol", "bleach")
 
 
@@ -134,8 +135,8 @@ def _rates(draw: Draw, w: Work, level: int):
         ask_distance = draw.random() < 0.5
         if ask_distance:
             tr = w.do("mul", s1, tr, label="the distance the first one covers before they meet")
-        q = (f"Two towns are {show(dist)} km apart. A {vehicle} leaves the first town at {s1} km/h and at the "
-             f"same moment another leaves the second town towards it at {s2} km/h. "
+        q = (f"Two towns are {show(dist)} km apart. A {vehicle} leaves the first town at {s1} km/h and "
+             f"at the same moment another leaves the second town towards it at {s2} km/h. "
              + ("How far from the first town do they meet?" if ask_distance else "How long until they meet?"))
         return q, tr, (dist, s1, s2), ("km" if ask_distance else "h"), \
             ("the distance in km" if ask_distance else "the time in hours")
@@ -167,8 +168,8 @@ def _rates(draw: Draw, w: Work, level: int):
     net = w.do("sub", fill, rc, label="the net share filled per hour")
     r = w.do("div", 1, net, label="the time to fill the tank")
     q = (f"One pipe fills a tank in {a} hours and a second pipe fills it in {b} hours, while an open drain "
-         f"empties a full tank in {c} hours. Starting empty with both pipes and the drain open, how long does "
-         f"the tank take to fill?")
+         f"empties a full tank in {c} hours. Starting empty with both pipes and the drain open, how long "
+         f"does the tank take to fill?")
     return q, r, (a, b, c), "h", "the time in hours"
 
 
@@ -188,8 +189,8 @@ def _ages(draw: Draw, w: Work, level: int):
         k = draw.randint(2, 15)
         a = w.do("add", b, x, label=f"{p}'s age now")
         r = w.do("add", a, k, label=f"{p}'s age later")
-        return (f"{p} is {x} years older than {o}, who is {b}. How old will {p} be in {k} years?", r, (x, b, k),
-                "years", "the age in years")
+        q = f"{p} is {x} years older than {o}, who is {b}. How old will {p} be in {k} years?"
+        return q, r, (x, b, k), "years", "the age in years"
     if level == 2:
         if draw.random() < 0.5:
             young, diff = draw.randint(3, 40), draw.randint(1, 30)
@@ -270,7 +271,8 @@ def _mixtures(draw: Draw, w: Work, level: int):
         v, p = draw.randint(1, 20), draw.choice((5, 10, 15, 20, 25, 30, 40, 50, 60, 75))
         m = w.do("mul", v, p, label="the volume times the percentage")
         r = w.do("div", m, 100, label=f"the litres of {sub_}")
-        q = f"A {v} L bottle holds a solution that is {p}% {sub_}. How many litres of pure {sub_} does it contain?"
+        q = (f"A {v} L bottle holds a solution that is {p}% {sub_}. "
+             f"How many litres of pure {sub_} does it contain?")
         return q, r, (v, p), "L", "the volume in litres"
     if level == 2:
         a, b = draw.randint(1, 20), draw.randint(1, 20)
@@ -300,8 +302,8 @@ def _mixtures(draw: Draw, w: Work, level: int):
         tot = w.do("add", *parts, label=f"the {sub_} in the mix")
         vol = w.do("add", *vols, label="the volume of the mix")
         r = w.do("div", tot, vol, label="the concentration of the mix")
-        q = (f"{name} mixes {vols[0]} L of {pcts[0]}% {sub_} solution, {vols[1]} L of {pcts[1]}% solution and "
-             f"{vols[2]} L of {pcts[2]}% solution. What is the concentration of {sub_} in the mix?")
+        q = (f"{name} mixes {vols[0]} L of {pcts[0]}% {sub_} solution, {vols[1]} L of {pcts[1]}% solution "
+             f"and {vols[2]} L of {pcts[2]}% solution. What is the concentration of {sub_} in the mix?")
         return q, r, (vols[0], pcts[0], vols[1], pcts[1], vols[2], pcts[2]), "%", _percent()
     if level == 4:
         a = draw.randint(2, 50)
@@ -312,8 +314,8 @@ def _mixtures(draw: Draw, w: Work, level: int):
         top = w.do("mul", a, up, label="the first volume times that")
         down = w.do("sub", q_, t, label="how far the second concentration is from the target")
         r = w.do("div", top, down, label="the volume of the second solution to add")
-        q = (f"{name} has {a} L of a {p}% {sub_} solution. How many litres of a {q_}% {sub_} solution must be "
-             f"added to get a {t}% solution?")
+        q = (f"{name} has {a} L of a {p}% {sub_} solution. How many litres of a {q_}% {sub_} solution "
+             f"must be added to get a {t}% solution?")
         return q, r, (a, p, q_, t), "L", "the volume in litres"
     total = draw.randint(5, 120)
     lo, t, hi = sorted(draw.sample(range(5, 100, 5), 3))
@@ -355,19 +357,21 @@ def _money(draw: Draw, w: Work, level: int):
         tot = w.do("add", a, b, label="the total cost")
         r = w.do("sub", note, tot, label="the change")
         q = (f"{name} buys {n} {items} at {money(p1)} each and {m} {others if m > 1 else other} at "
-             f"{money(p2)} each, and pays with a {money(Fraction(note))} note. How much change does {name} get?")
+             f"{money(p2)} each, and pays with a {money(Fraction(note))} note. "
+             f"How much change does {name} get?")
         return q, r, (n, p1, m, p2, note), "$", "the amount in dollars"
     if level == 3:
         while True:
-            n, price, d = draw.randint(2, 12), _price(draw, 100, 4000), draw.choice((5, 10, 15, 20, 25, 30, 40))
+            n, price = draw.randint(2, 12), _price(draw, 100, 4000)
+            d = draw.choice((5, 10, 15, 20, 25, 30, 40))
             if _cents(n * price * (100 - d) / 100):
                 break
         tot = w.do("mul", n, price, label="the total cost before the discount")
         cut = w.do("mul", tot, d, label="the total times the discount percentage")
         off = w.do("div", cut, 100, label="the discount")
         r = w.do("sub", tot, off, label="the cost after the discount")
-        q = (f"A shop sells {items} at {money(price)} each and gives {d}% off the whole order. {name} buys {n}. "
-             f"How much does {name} pay?")
+        q = (f"A shop sells {items} at {money(price)} each and gives {d}% off the whole order. "
+             f"{name} buys {n}. How much does {name} pay?")
         return q, r, (price, d, n), "$", "the amount in dollars"
     if level == 4:
         while True:
@@ -387,7 +391,8 @@ def _money(draw: Draw, w: Work, level: int):
     if draw.random() < 0.5:
         while True:
             n, price = draw.randint(2, 10), _price(draw, 500, 9000)
-            d1, d2, tax = draw.choice((10, 20, 25, 30, 40)), draw.choice((5, 10, 15, 20)), draw.choice((5, 8, 10))
+            d1, d2 = draw.choice((10, 20, 25, 30, 40)), draw.choice((5, 10, 15, 20))
+            tax = draw.choice((5, 8, 10))
             final = n * price * (100 - d1) * (100 - d2) * (100 + tax) / 100**3
             if _cents(final):
                 break
@@ -401,11 +406,13 @@ def _money(draw: Draw, w: Work, level: int):
         kt = w.do("add", 100, tax, label="the percentage paid with the tax")
         a3 = w.do("mul", c2, kt, label="the discounted cost times that percentage")
         r = w.do("div", a3, 100, label="the final cost with tax")
-        q = (f"{name} buys {n} {items} listed at {money(price)} each. A {d1}% discount applies, then a further "
-             f"{d2}% off the reduced price, and finally {tax}% sales tax is added. How much does {name} pay?")
+        q = (f"{name} buys {n} {items} listed at {money(price)} each. A {d1}% discount applies, then a "
+             f"further {d2}% off the reduced price, and finally {tax}% sales tax is added. "
+             f"How much does {name} pay?")
         return q, r, (n, price, d1, d2, tax), "$", "the amount in dollars"
     while True:
-        n, orig, d = draw.randint(2, 8), _price(draw, 400, 12000, 100), draw.choice((10, 15, 20, 25, 30, 40, 60))
+        n, orig = draw.randint(2, 8), _price(draw, 400, 12000, 100)
+        d = draw.choice((10, 15, 20, 25, 30, 40, 60))
         paid = n * orig * (100 - d) / 100
         if _cents(paid):
             break
