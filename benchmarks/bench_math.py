@@ -82,14 +82,27 @@ def throughput(seconds: float, repeats: int) -> list[dict]:
         gen, ver, peer_gen, peer_score = [], [], [], []
         peer = PEERS.get(name) if reasoning_gym is not None else None
         ds = reasoning_gym.create_dataset(peer, seed=7, size=10**7) if peer else None
+        entries = [ds[i] for i in range(200)] if ds is not None else []
+
+        def gen_ours(i, base, name=name, config=config):
+            return generate(name, 0, base + i, config=config)
+
+        def verify_ours(i, cases=cases):
+            return verify(*cases[i % len(cases)])
+
+        def gen_peer(i, base, ds=ds):
+            return ds[base + i]
+
+        def score_peer(i, ds=ds, entries=entries):
+            return ds.score_answer(entries[i % 200]["answer"], entries[i % 200])
+
         for r in range(repeats):
             base = r * 10**6
-            gen.append(rate(lambda i, b=base: generate(name, 0, b + i, config=config), seconds))
-            ver.append(rate(lambda i: verify(*cases[i % len(cases)]), seconds))
+            gen.append(rate(lambda i, b=base: gen_ours(i, b), seconds))
+            ver.append(rate(verify_ours, seconds))
             if ds is not None:
-                peer_gen.append(rate(lambda i, b=base: ds[b + i], seconds))
-                entries = [ds[i] for i in range(200)]
-                peer_score.append(rate(lambda i: ds.score_answer(entries[i % 200]["answer"], entries[i % 200]), seconds))
+                peer_gen.append(rate(lambda i, b=base: gen_peer(i, b), seconds))
+                peer_score.append(rate(score_peer, seconds))
         row = {"family": name, "generate_per_s": statistics.median(gen), "verify_per_s": statistics.median(ver)}
         if peer_gen:
             row.update(peer=peer, peer_generate_per_s=statistics.median(peer_gen),

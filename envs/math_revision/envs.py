@@ -25,8 +25,9 @@ class MathRevision(LoopEnv):
     ## Action Space
     text: free text, read as the final answer (``\\boxed{}`` or "the answer is" inside a longer reply).
     vector: ``Discrete(n_candidates)`` over candidate answers: the right one and wrong ones that a single
-    erroneous step gives, topped up with near values, shuffled per problem; ``env.action_masks()`` marks
-    the filled slots.
+    erroneous step gives, topped up with perturbed values, shuffled per problem; ``env.action_masks()``
+    marks the filled slots (with ``mask_ruled_out=True``, only the candidates not yet tried and not
+    ruled out by the feedback so far: the env does the elimination and the policy learns the choice).
 
     ## Observation Space
     text: the problem (and the flawed solution), every answer so far with its feedback, the attempts
@@ -62,7 +63,7 @@ class MathRevision(LoopEnv):
     ``families="all"`` (a name, a list, or ``"rg:<reasoning-gym dataset>"`` entries), ``level=1``,
     ``feedback="binary"``, ``max_attempts=5``, ``stop_on_correct=True``, ``show_solution=False``,
     ``n_errors=1``, ``problem_seed=None``, ``n_problems=1000``, ``correct_reward=1.0``,
-    ``attempt_cost=0.05``, ``n_candidates=16``.
+    ``attempt_cost=0.05``, ``n_candidates=16``, ``mask_ruled_out=False``.
 
     ## Version History
     * v0: initial version.

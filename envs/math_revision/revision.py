@@ -71,7 +71,7 @@ class MathRevisionTask(Task[MathRevisionConfig]):
         episode = RevisionEpisode(problem)
         if self.config.show_solution and problem.solution.steps:
             shown, errors = inject(problem.solution, Draw("flaw", problem.uid), self.config.n_errors,
-                                   pool=problem.params)
+                                   pool=problem.params, answer_kind=problem.answer.kind)
             if errors:
                 episode.shown, episode.errors = shown, errors
         return episode

@@ -81,7 +81,8 @@ class StepRevisionTask(Task[StepRevisionConfig]):
         for _ in range(50):
             problem = sample_problem(cfg, rng, options, min_steps=2, max_steps=cfg.max_steps)
             draw = Draw("steprevision", problem.uid, cfg.n_errors, cfg.error_classes)
-            shown, errors = inject(problem.solution, draw, cfg.n_errors, cfg.error_classes, problem.params)
+            shown, errors = inject(problem.solution, draw, cfg.n_errors, cfg.error_classes, problem.params,
+                                   answer_kind=problem.answer.kind)
             if errors:
                 break
             options = {**options, "index": None}  # this problem takes none of the errors: draw another

@@ -30,6 +30,7 @@ ERROR_CLASSES = ("arithmetic_slip", "sign_error", "wrong_operation", "dropped_te
 
 #: magnitude beyond which a value counts as undefined (keeps hostile revisions from growing without bound)
 MAX_ABS = Fraction(10) ** 60
+_LIMIT = 10**60
 
 
 class StepError(ArithmeticError):
@@ -139,7 +140,7 @@ def apply_op(op: str, values: tuple[Fraction, ...]) -> Fraction:
     if arity is None and len(values) < 1 or arity is not None and len(values) != arity:
         raise StepError(f"{op} got {len(values)} arguments")
     out = fn(*values)
-    if abs(out) > MAX_ABS or out.denominator > MAX_ABS:
+    if abs(out.numerator) > _LIMIT * out.denominator or out.denominator > _LIMIT:  # ints: cheaper than Fractions
         raise StepError("value too large")
     return out
 
@@ -208,7 +209,7 @@ def render_step(step: Step, values: list[Fraction | None], index: int) -> str:
     elif op == "mod":
         expr = f"{args[0]} mod {args[1]}"
     elif op == "neg":
-        expr = f"-{args[0]}"
+        expr = f"-({args[0]})" if args[0].startswith("-") else f"-{args[0]}"
     elif op == "sqrt":
         expr = f"√{args[0]}"
     elif op == "modinv":
@@ -244,6 +245,9 @@ class Answer:
         """The answer in one canonical form (what ``gold`` answers look like in logs)."""
         parts = [fmt(v) for v in self.values]
         if self.kind == "scalar":
+            v = self.values[0]
+            if self.unit == "$" and (v * 100).denominator == 1:
+                return f"-${-v:.2f}" if v < 0 else f"${float(v):.2f}"
             return parts[0] + (f" {self.unit}" if self.unit and self.unit != "%" else self.unit)
         if self.kind == "set":
             return "{" + ", ".join(parts) + "}"
@@ -390,12 +394,14 @@ class InjectedError:
 
 
 def inject(solution: Solution, rng: random.Random, n_errors: int = 1, kinds: tuple[str, ...] = ERROR_CLASSES,
-           pool: tuple[Fraction, ...] = ()) -> tuple[Solution, tuple[InjectedError, ...]]:
+           pool: tuple[Fraction, ...] = (), answer_kind: AnswerKind = "tuple",
+           ) -> tuple[Solution, tuple[InjectedError, ...]]:
     """``solution`` with ``n_errors`` errors in distinct steps (fewer if it has too few steps where
-    one applies), each changing the final answer. Later steps keep their formulas, so their values
-    follow from the wrong one: the first wrong step is the first injected one."""
+    one applies), each changing the final answer (as an ``answer_kind``: for a set, swapping two roots
+    is no error). Later steps keep their formulas, so their values follow from the wrong one: the
+    first wrong step is the first injected one."""
     out, done = solution, []
-    right = solution.final("tuple")
+    right = solution.final(answer_kind)
     order = list(range(len(solution.steps)))
     rng.shuffle(order)
     for index in order:
@@ -406,7 +412,7 @@ def inject(solution: Solution, rng: random.Random, n_errors: int = 1, kinds: tup
             if bad is None:
                 continue
             candidate = out.replace(index, bad)
-            final = candidate.final("tuple")
+            final = candidate.final(answer_kind)
             if any(v is None for v in final) or final == right:
                 continue
             out = candidate

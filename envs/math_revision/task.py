@@ -128,11 +128,12 @@ class MathRevisionConfig(CommonConfig):
     n_errors: int = 1
     correct_reward: float = 1.0
     n_candidates: int = 16
+    mask_ruled_out: bool = False
 
     def validate(self) -> None:
         super().validate()
         check_choice("feedback", self.feedback, LEVELS)
-        for name in ("stop_on_correct", "show_solution"):
+        for name in ("stop_on_correct", "show_solution", "mask_ruled_out"):
             if not isinstance(getattr(self, name), bool):
                 raise ConfigError(f"{name}={getattr(self, name)!r} is not allowed: {name} must be True or False")
         self.n_errors = check_int("n_errors", self.n_errors, low=1, high=3)

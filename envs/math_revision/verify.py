@@ -114,7 +114,7 @@ UNIT_ALIASES: dict[str, tuple[str, ...]] = {
     "mi": ("mile", "miles"),
     "yd": ("yds", "yard", "yards"),
     "ft": ("foot", "feet"),
-    "in": ("inch", "inches"),
+    "in": ("inch", "inches", '"', "″"),
     "kg": ("kgs", "kilogram", "kilograms", "kilogramme", "kilogrammes", "kilo", "kilos"),
     "g": ("gram", "grams", "gramme", "grammes"),
     "mg": ("milligram", "milligrams"),
@@ -128,7 +128,7 @@ UNIT_ALIASES: dict[str, tuple[str, ...]] = {
     "days": ("day",),
     "weeks": ("week", "wk", "wks"),
     "months": ("month",),
-    "years": ("year", "yr", "yrs"),
+    "years": ("year", "yr", "yrs", "years old", "year old", "yrs old"),
     "km/h": ("km/hr", "km/hour", "kph", "kmh", "kmph", "km per hour", "km per h", "kilometres per hour",
              "kilometers per hour", "kilometre per hour", "kilometer per hour", "kilometres/hour",
              "kilometers/hour"),
@@ -233,7 +233,7 @@ _LEFTRIGHT_RE = re.compile(r"\\(?:left|right|[bB]igg?[lr]?)(?![A-Za-z])[ \t]*\.?
 _TEXT_RE = re.compile(r"\\(?:text|textrm|textnormal|textup|mathrm|mathit|mathbf|mathsf|mathtt|textbf|textit|"
                       r"emph|mbox|hbox|operatorname)[ \t]*\{([^{}]*)\}")
 _DEGREE_RE = re.compile(r"\^[ \t]*\{[ \t]*\\circ[ \t]*\}|\^[ \t]*\\circ|\\circ|\\degree|\^[ \t]*\{[ \t]*o[ \t]*\}")
-_THIN_THOUSANDS_RE = re.compile(r"(?<=[0-9])(?:\\,|\{,\})(?=[0-9]{3}(?![0-9]))")
+_THIN_THOUSANDS_RE = re.compile(r"(?<=[0-9])\\,(?=[0-9]{3}(?![0-9]))")
 _LATEX_SPACE_RE = re.compile(r"\\(?:[,;:! ()\[\]]|qquad|quad|displaystyle|textstyle|enspace|thinspace)")
 _DOLLAR_RE = re.compile(r"\$(?=[ \t]?[-+]?\.?[0-9])|(?<=[0-9])\$|(?<=[0-9] )\$|(\$)")
 _ESCAPED_DOLLAR = "\ue000"
@@ -255,6 +255,8 @@ def _clean(s: str) -> str:
         s = _THIN_THOUSANDS_RE.sub(",", s)
         s = _LATEX_SPACE_RE.sub(" ", s)
         s = s.replace("\\$", _ESCAPED_DOLLAR)
+    if "{,}" in s:
+        s = s.replace("{,}", ",")
     if "$" in s:
         s = s.replace("$$", " ")
         if s.count("$") % 2 == 0:
@@ -270,6 +272,8 @@ def _clean(s: str) -> str:
     s = s.strip()
     if s.endswith("."):
         s = s[:-1].rstrip()
+    if len(s) > 1 and s[0] == s[-1] and s[0] in "\"'":
+        s = s[1:-1].strip()
     return s
 
 
@@ -305,7 +309,7 @@ def _boxed(text: str) -> list[str] | None:
 
 def _after_marker(text: str) -> str | None:
     """The rest of the line after the last "answer is"/"answer:"/"final answer" (None when absent)."""
-    if "nswer" not in text and "NSWER" not in text:
+    if "answer" not in text.lower():
         return None
     last = None
     for last in _MARKER_RE.finditer(text):  # noqa: B007 - we want the last match
@@ -322,7 +326,7 @@ def _after_marker(text: str) -> str | None:
 
 def _segments(text: str) -> list[str]:
     boxes = _boxed(text)
-    if boxes is not None:
+    if boxes is not None and any(b.strip() for b in boxes):
         segs = boxes
     else:
         seg = _after_marker(text)

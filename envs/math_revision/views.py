@@ -139,6 +139,7 @@ class MathRevisionVectorView(View):
             "feedback": spaces.Box(0.0, 1.0, (N_FEEDBACK,), dtype=np.float32),
         })
         self.episode: RevisionEpisode | None = None
+        self._rows: np.ndarray | None = None
 
     def _candidates(self, episode: RevisionEpisode) -> list:
         if episode.candidates is None:
@@ -147,9 +148,16 @@ class MathRevisionVectorView(View):
         return episode.candidates
 
     def action_masks(self) -> np.ndarray:
+        """The filled slots; with ``mask_ruled_out=True`` only those not yet tried and not ruled out
+        by the feedback (when that leaves none, every untried slot, then every filled one)."""
         mask = np.zeros(self.k, dtype=bool)
         n = len(self._candidates(self.episode)) if self.episode is not None else self.k
         mask[:n] = True
+        if self.task.config.mask_ruled_out and self._rows is not None:
+            for cols in ((6, 14), (6,)):
+                open_ = mask & np.all(self._rows[:, cols] == 0, axis=1)
+                if open_.any():
+                    return open_
         return mask
 
     def decode(self, action: Any) -> Any:
@@ -199,6 +207,7 @@ class MathRevisionVectorView(View):
             feat[1] = float(not feedback.valid)
             feat[2] = float(feedback.valid and feedback.correct and level != "none")
         feat[3 + LEVELS.index(level)] = 1.0
+        self._rows = rows
         return {"problem": problem_features(episode.problem), "candidates": rows.reshape(-1), "feedback": feat}
 
 

@@ -232,3 +232,18 @@ def test_step_feedback_levels():
         ok = next(i for i in range(ep.n_steps) if i not in wrong_steps(ep.current, ep.reference))
         obs, *_ = env.step(f"Step {ok + 1}: {fmt(ep.current.values()[ok])}")
         assert says in obs
+
+
+def test_mask_ruled_out_keeps_the_right_candidate_and_drops_tried_ones():
+    env = math_env("vector", feedback="direction", mask_ruled_out=True, max_attempts=16, stop_on_correct=False)
+    for seed in range(10):
+        env.reset(seed=seed)
+        ep = env.unwrapped.problem
+        right = next(i for i, (p, _) in enumerate(ep.candidates) if p == ep.problem.answer.values)
+        tried = set()
+        for _ in range(3):
+            mask = env.unwrapped.action_masks()
+            assert mask[right] and not any(mask[t] for t in tried)
+            a = int(next(i for i in np.flatnonzero(mask) if i != right)) if mask.sum() > 1 else right
+            tried.add(a)
+            env.step(a)

@@ -71,8 +71,9 @@ class _Retry(Exception):
 class _Builder:
     """Builds an expression tree with a given value top-down, so every division is exact."""
 
-    def __init__(self, draw: Draw, spec: _Spec):
+    def __init__(self, draw: Draw, spec: _Spec, want: tuple[str, ...] = ()):
         self.draw, self.spec = draw, spec
+        self.want = set(want)  # operations the expression should use: tried first until used
 
     def leaf(self, t: int) -> Node:
         if t == 0 or abs(t) > self.spec.cap or (t < 0 and not self.spec.negative):
@@ -93,21 +94,23 @@ class _Builder:
         d, sign = self.draw, (self.draw.choice((1, -1)) if self.spec.negative else 1)
         if k >= 2 and minprec >= 2:
             return sign * d.randint(2, 9) * d.randint(2, 9)
-        if k == 2 and "pow" in self.spec.ops and d.random() < 0.5:
+        if k == 2 and "pow" in self.spec.ops and d.random() < (0.8 if "pow" in self.want else 0.3):
             b, e = d.choice(POWERS_SIGNED)
             return b**e
         return sign * d.randint(1, self.spec.free)
 
-    def build(self, n: int, t: int, minprec: int = 0) -> Node:
+    def build(self, n: int, t: int, minprec: int = 0, only: tuple[str, ...] = ()) -> Node:
         if n == 1:
             return self.leaf(t)
-        ops = [op for op in self.spec.ops if op != "pow" and PREC[op] >= minprec]
+        ops = [op for op in only or self.spec.ops if op != "pow" and PREC[op] >= minprec]
         self.draw.shuffle(ops)
+        ops.sort(key=lambda op: op not in self.want)
         if "pow" in self.spec.ops and n == 2 and minprec <= 3 and t in POW_OF:
-            ops.insert(0 if self.draw.random() < 0.7 else len(ops), "pow")
+            ops.insert(0 if "pow" in self.want or self.draw.random() < 0.7 else len(ops), "pow")
         for op in ops:
             node = getattr(self, "_" + op)(n, t)
             if node is not None:
+                self.want.discard(op)
                 return node
         raise _Retry
 
@@ -153,6 +156,8 @@ class _Builder:
     def _div(self, n: int, t: int) -> Node | None:
         k = self.split(n, "div")
         lp, rp = self.children_prec("div")
+        if abs(t) < 2:  # no 8 ÷ 8
+            return None
         cap = self.spec.cap if k == 1 else 2 * self.spec.cap
         divisors = [d for d in range(2, 13) if abs(t) * d <= cap]
         if not divisors:
@@ -222,7 +227,7 @@ def _emit(w: Work, node: Node, parent: Node | None = None, right: bool = False):
 
 def _draw_tree(draw: Draw, level: int) -> Node:
     spec = SPECS[level]
-    b = _Builder(draw, spec)
+    b = _Builder(draw, spec, {2: ("div",), 4: ("pow",)}.get(level, ()))
     n = draw.choice(spec.sizes)
     if level == 5 and draw.random() < 0.4:  # a quotient that is not whole: the answer is a fraction
         k = draw.randint(max(2, n - 3), n - 1)
@@ -235,7 +240,7 @@ def _draw_tree(draw: Draw, level: int) -> Node:
     t = draw.randint(lo, spec.target)
     if t == 0:
         raise _Retry
-    return b.build(n, t)
+    return b.build(n, t, only=("add", "sub") if level == 2 else ())
 
 
 def _acceptable(tree: Node, level: int, groups: int, meaningful: int) -> bool:

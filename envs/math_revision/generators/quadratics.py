@@ -40,7 +40,7 @@ def make(config: Config, draw: Draw) -> Generated:
     level = config.level
     # level -> (root numerator span, root denominators, leading factors, chance of a double root)
     span, dens, factors, double = {
-        1: (9, (1,), (1,), 0.0),
+        1: (12, (1,), (1,), 0.0),
         2: (9, (1,), (2, 3, 4, 5, -1, -2, -3), 0.0),
         3: (7, (2, 3, 4, 5), (1, 1, 2, -1), 0.0),
         4: (9, (1, 2, 3, 4, 5), (1, 1, 2, 3, -1, -2), 0.25),

@@ -130,7 +130,7 @@ def _linear_recurrence(draw: Draw, w: Work):
 
 def _affine_recurrence(draw: Draw, w: Work):
     while True:
-        p, q = draw.choice((2, 3, -2, -1)), draw.nonzero(-9, 9)
+        p, q = draw.choice((2, 3, -2)), draw.nonzero(-9, 9)
         t, k, ahead = draw.randint(-6, 10), draw.randint(4, 5), draw.randint(1, 3)
         terms = [t]
         while len(terms) < k + ahead:

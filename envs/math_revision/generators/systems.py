@@ -129,8 +129,7 @@ def make(config: Config, draw: Draw) -> Generated:
     w = Work()
     x, y = _substitution(w, rows, var) if level <= 2 else _cramer(w, rows)
     (a1, b1, c1), (a2, b2, c2) = rows
-    form = "Give x and y exactly (as fractions if they are not whole numbers)." if level >= 4 else \
-        "Give the values of x and y."
+    form = "Write the answer as x = …, y = … (exact values" + ("; fractions where not whole)." if level >= 4 else ").")
     question = f"Solve the system: {equation(a1, b1, c1)} and {equation(a2, b2, c2)}. {form}"
     answer = Answer.of("tuple", [w.value(x), w.value(y)], names=("x", "y"))
     return Generated(question, answer, w.solution(x, y), (a1, b1, c1, a2, b2, c2))

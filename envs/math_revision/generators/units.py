@@ -30,6 +30,14 @@ NAMES = {
     "km/h": "kilometres per hour", "m/s": "metres per second", "mph": "miles per hour",
     "°C": "degrees Celsius", "°F": "degrees Fahrenheit",
 }
+SINGULAR = {
+    "km": "kilometre", "m": "metre", "cm": "centimetre", "mm": "millimetre",
+    "kg": "kilogram", "g": "gram", "mg": "milligram", "L": "litre", "mL": "millilitre",
+    "days": "day", "h": "hour", "min": "minute", "s": "second",
+    "in": "inch", "ft": "foot", "yd": "yard", "mi": "mile", "lb": "pound", "oz": "ounce",
+    "km/h": "kilometre per hour", "m/s": "metre per second", "mph": "mile per hour",
+    "°C": "degree Celsius", "°F": "degree Fahrenheit",
+}
 #: speed unit -> (distance unit, time unit)
 _SPEEDS = {"km/h": ("km", "h"), "m/s": ("m", "s"), "mph": ("mi", "h")}
 _PER = {"h": "per hour", "min": "per minute", "s": "per second"}
@@ -39,7 +47,8 @@ _L1 = (("km", "m"), ("m", "cm"), ("cm", "mm"), ("m", "mm"), ("km", "cm"),
        ("kg", "g"), ("g", "mg"), ("kg", "mg"), ("L", "mL"))
 _L2 = (("h", "min"), ("min", "s"), ("h", "s"), ("days", "h"), ("days", "min"))
 _L3 = (("in", "cm"), ("ft", "in"), ("yd", "ft"), ("ft", "cm"), ("in", "mm"), ("yd", "m"), ("mi", "yd"),
-       ("lb", "kg"), ("lb", "oz"), ("oz", "g"), ("lb", "g"), ("ft", "m"))
+       ("lb", "oz"), ("lb", "g"), ("ft", "m"))
+_COMPOUNDS = (("ft", "in", "cm"), ("ft", "in", "m"), ("yd", "ft", "m"), ("yd", "ft", "cm"), ("mi", "yd", "m"))
 _L5_CHAINS = (("mi", "km"), ("mi", "m"), ("yd", "km"), ("mph", "m/s"), ("m/s", "mph"), ("km/h", "mph"))
 
 
@@ -72,6 +81,11 @@ def _paths() -> dict[tuple[str, str], tuple[tuple[str, str, Fraction, bool], ...
 _PATHS = _paths()
 
 
+def amount(x, unit: str) -> str:
+    """``2.5 kilometres``, ``1 foot``."""
+    return f"{show(Fraction(x))} {SINGULAR[unit] if x == 1 else NAMES[unit]}"
+
+
 def _terminating(x: Fraction, places: int) -> bool:
     d = x.denominator
     for p in (2, 5):
@@ -94,8 +108,9 @@ def show(x: Fraction) -> str:
     return f"{sign}{whole}.{digits}"
 
 
-def _readable(x: Fraction, places: int = 8) -> bool:
-    return x != 0 and abs(x) < 10**7 and (x.denominator < 1000 or _terminating(x, places))
+def _readable(x: Fraction) -> bool:
+    """An answer that reads well: not too large, with a denominator below a thousand."""
+    return x != 0 and abs(x) < 10**6 and x.denominator < 1000
 
 
 def _nice(draw: Draw, level: int) -> Fraction:
@@ -118,22 +133,34 @@ def _factor_of(path) -> Fraction:
     return out
 
 
+#: round multiples for factors that need one (miles to kilometres: a multiple of twenty-five miles; kilograms
+#: to milligrams: a fraction of a kilogram)
+_SCALES = tuple(Fraction(x) for x in ("1/1000", "1/100", "1/10", "1/4", "1/2", 1, 2, 4, 5, 8, 10, 16, 20, 25, 40,
+                                      50, 100, 125, 200, 250, 500, 1000, 1250, 2500))
+
+
 def _value_for(draw: Draw, level: int, factor: Fraction) -> Fraction:
-    """A value whose conversion by ``factor`` is readable, as is the value itself: a round value to
-    convert where its result reads well, else one worked back from a round result."""
-    for attempt in range(64):
-        v = _nice(draw, level)
-        if 8 <= attempt < 24:  # the round values give unwieldy results: work back from a round result
-            v = v / factor
-        elif attempt >= 24:  # or convert a whole number with a power of two in it (ounces to grams)
-            v = Fraction(draw.randint(1, 20 * level) * draw.choice((2, 4, 8, 16)))
+    """A value whose conversion by ``factor`` is readable, as is the value itself: a round value where
+    its result reads well, else one worked back from a round result, else a round multiple."""
+    for attempt in range(80):
+        if attempt < 8:
+            v = _nice(draw, level)
+        elif attempt < 24:  # a round result, possibly a large one
+            v = _nice(draw, level) * draw.choice((1, 1, 10, 100, 1000)) / factor
+        else:
+            v = draw.randint(1, 4 * level) * draw.choice(_SCALES)
         if _source_ok(v) and _readable(v * factor):
             return v
+    for scale in _SCALES:  # (not reached for the conversions used here; a safety net)
+        for n in range(1, 10):
+            if _source_ok(n * scale) and _readable(n * scale * factor):
+                return n * scale
     raise AssertionError(f"no readable value converts by {factor}")
 
 
 def _source_ok(v: Fraction) -> bool:
-    return Fraction(1, 1000) <= v <= 10**6 and (v.denominator == 1 or _terminating(v, 6))
+    """A value the question can state: an exact decimal with at most seven places."""
+    return Fraction(1, 1000) <= v < 10**6 and (v.denominator == 1 or _terminating(v, 7))
 
 
 def _facts(units) -> tuple[str, tuple[Fraction, ...]]:
@@ -174,7 +201,7 @@ def _simple(draw: Draw, w: Work, level: int, pairs) -> tuple[str, Ref, tuple, st
     v = _value_for(draw, level, _factor_of(path))
     facts, factors = _facts(_units_in(path))
     r = _convert(w, v, path)
-    question = f"Convert {show(v)} {NAMES[a]} ({a}) to {NAMES[b]} ({b}).{facts} {_answer_note(b)}"
+    question = f"Convert {amount(v, a)} ({a}) to {NAMES[b]} ({b}).{facts} {_answer_note(b)}"
     return question, r, (v, *factors), b
 
 
@@ -186,7 +213,7 @@ def _compound_time(draw: Draw, w: Work) -> tuple[str, Ref, tuple, str]:
     first = _convert(w, x, _PATHS[big, small])
     total = w.do("add", first, y, label=f"add the remaining {NAMES[small]}")
     r = _convert(w, total, _PATHS[small, target])
-    question = (f"Express {x} {NAMES[big]} and {y} {NAMES[small]} in {NAMES[target]} ({target}). "
+    question = (f"Express {amount(x, big)} and {amount(y, small)} in {NAMES[target]} ({target}). "
                 f"{_answer_note(target)}")
     return question, r, (x, y), target
 
@@ -204,7 +231,7 @@ def _speed(draw: Draw, w: Work, src: str, dst: str, level: int) -> tuple[str, Re
     else:
         r = _convert(w, _convert(w, v, dpath), tpath, per=True)
         facts, factors = _facts(_units_in(dpath))
-    question = f"Convert {show(v)} {NAMES[src]} ({src}) to {NAMES[dst]} ({dst}).{facts} {_answer_note(dst)}"
+    question = f"Convert {amount(v, src)} ({src}) to {NAMES[dst]} ({dst}).{facts} {_answer_note(dst)}"
     return question, r, (v, *factors), dst
 
 
@@ -221,28 +248,29 @@ def _temperature(draw: Draw, w: Work) -> tuple[str, Ref, tuple, str]:
         m = w.do("mul", s, 5, label="multiply by five")
         r = w.do("div", m, 9, label="divide by nine")
         src, dst, v = "°F", "°C", f
-    question = (f"Convert {show(v)} {NAMES[src]} ({src}) to {NAMES[dst]} ({dst}), using °F = °C × 9/5 + 32. "
+    question = (f"Convert {amount(v, src)} ({src}) to {NAMES[dst]} ({dst}), using °F = °C × 9/5 + 32. "
                 f"{_answer_note(dst)}")
     return question, r, (v, 9, 5, 32), dst
 
 
 def _compound(draw: Draw, w: Work) -> tuple[str, Ref, tuple, str]:
-    big, small, target = draw.choice((("ft", "in", "cm"), ("ft", "in", "m"), ("yd", "ft", "m"),
-                                      ("lb", "oz", "g"), ("mi", "yd", "km")))
-    small_max = {"in": 11, "ft": 2, "oz": 15, "yd": 1759}[small]
-    x = draw.randint(1, 9)
-    if small == "yd":
-        y = draw.randint(1, 17) * 100
-    elif small == "oz":  # quarter pounds keep the grams to a few decimal places
-        y = draw.choice((4, 8, 12))
-    else:
-        y = draw.randint(1, small_max)
+    big, small, target = draw.choice(_COMPOUNDS)
+    path = _PATHS[small, target]
+    factor = _factor_of(path)
+    per = int(_factor_of(_PATHS[big, small]))
+    while True:
+        x = draw.randint(1, 9)
+        if small == "yd":
+            y = draw.randint(1, 9) * 100 + draw.choice((0, 25, 50, 75))
+        else:
+            y = draw.randint(1, per - 1)
+        if _readable((x * per + y) * factor):
+            break
     first = _convert(w, x, _PATHS[big, small])
     total = w.do("add", first, y, label=f"add the remaining {NAMES[small]}")
-    path = _PATHS[small, target]
     r = _convert(w, total, path)
     facts, factors = _facts(_units_in(path) | {big, small})
-    question = (f"Express {x} {NAMES[big]} {y} {NAMES[small]} in {NAMES[target]} ({target}).{facts} "
+    question = (f"Express {amount(x, big)} {amount(y, small)} in {NAMES[target]} ({target}).{facts} "
                 f"{_answer_note(target)}")
     return question, r, (x, y, *factors), target
 

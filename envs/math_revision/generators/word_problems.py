@@ -46,6 +46,12 @@ class Config(FamilyConfig):
         self.kinds = tuple(dict.fromkeys(kinds))  # in the order given, once each
 
 
+def _a(n: int) -> str:
+    """The article before a number said aloud: ``an 8``, ``an 18``, ``a 20``."""
+    text = str(n)
+    return "an" if text.startswith("8") or text in ("11", "18") else "a"
+
+
 def money(x: Fraction) -> str:
     """``$12.50``, ``$3``."""
     if x.denominator == 1:
@@ -271,7 +277,7 @@ def _mixtures(draw: Draw, w: Work, level: int):
         v, p = draw.randint(1, 20), draw.choice((5, 10, 15, 20, 25, 30, 40, 50, 60, 75))
         m = w.do("mul", v, p, label="the volume times the percentage")
         r = w.do("div", m, 100, label=f"the litres of {sub_}")
-        q = (f"A {v} L bottle holds a solution that is {p}% {sub_}. "
+        q = (f"{_a(v).capitalize()} {v} L bottle holds a solution that is {p}% {sub_}. "
              f"How many litres of pure {sub_} does it contain?")
         return q, r, (v, p), "L", "the volume in litres"
     if level == 2:
@@ -282,8 +288,8 @@ def _mixtures(draw: Draw, w: Work, level: int):
         tot = w.do("add", x, y, label=f"the {sub_} in the mix")
         vol = w.do("add", a, b, label="the volume of the mix")
         r = w.do("div", tot, vol, label="the concentration of the mix")
-        q = (f"{name} mixes {a} L of a {p}% {sub_} solution with {b} L of a {q_}% {sub_} solution. "
-             f"What is the concentration of {sub_} in the mix?")
+        q = (f"{name} mixes {a} L of {_a(p)} {p}% {sub_} solution with {b} L of {_a(q_)} {q_}% {sub_} "
+             f"solution. What is the concentration of {sub_} in the mix?")
         return q, r, (a, p, b, q_), "%", _percent()
     if level == 3:
         if draw.random() < 0.5:
@@ -292,8 +298,8 @@ def _mixtures(draw: Draw, w: Work, level: int):
             m = w.do("mul", a, p, label=f"the {sub_} (litres times percent)")
             tot = w.do("div", m, q_, label="the volume with the weaker concentration")
             r = w.do("sub", tot, a, label="the water to add")
-            q = (f"How many litres of water must be added to {a} L of a {p}% {sub_} solution to dilute it to "
-                 f"{q_}%?")
+            q = (f"How many litres of water must be added to {a} L of {_a(p)} {p}% {sub_} solution to "
+                 f"dilute it to {q_}%?")
             return q, r, (a, p, q_), "L", "the volume in litres"
         vols = [draw.randint(1, 15) for _ in range(3)]
         pcts = draw.sample(range(5, 95, 5), 3)
@@ -314,8 +320,8 @@ def _mixtures(draw: Draw, w: Work, level: int):
         top = w.do("mul", a, up, label="the first volume times that")
         down = w.do("sub", q_, t, label="how far the second concentration is from the target")
         r = w.do("div", top, down, label="the volume of the second solution to add")
-        q = (f"{name} has {a} L of a {p}% {sub_} solution. How many litres of a {q_}% {sub_} solution "
-             f"must be added to get a {t}% solution?")
+        q = (f"{name} has {a} L of {_a(p)} {p}% {sub_} solution. How many litres of {_a(q_)} {q_}% {sub_} "
+             f"solution must be added to get {_a(t)} {t}% solution?")
         return q, r, (a, p, q_, t), "L", "the volume in litres"
     total = draw.randint(5, 120)
     lo, t, hi = sorted(draw.sample(range(5, 100, 5), 3))
@@ -327,8 +333,9 @@ def _mixtures(draw: Draw, w: Work, level: int):
     r = w.do("div", extra, step, label="the litres of the stronger solution")
     if not ask_high:
         r = w.do("sub", total, r, label="the litres of the weaker solution")
-    q = (f"{name} needs {total} L of a {t}% {sub_} solution, made by mixing a {lo}% solution with a {hi}% "
-         f"solution. How many litres of the {hi if ask_high else lo}% solution are needed?")
+    q = (f"{name} needs {total} L of {_a(t)} {t}% {sub_} solution, made by mixing {_a(lo)} {lo}% solution "
+         f"with {_a(hi)} {hi}% solution. "
+         f"How many litres of the {hi if ask_high else lo}% solution are needed?")
     return q, r, (total, t, lo, hi), "L", "the volume in litres"
 
 
@@ -357,7 +364,7 @@ def _money(draw: Draw, w: Work, level: int):
         tot = w.do("add", a, b, label="the total cost")
         r = w.do("sub", note, tot, label="the change")
         q = (f"{name} buys {n} {items} at {money(p1)} each and {m} {others if m > 1 else other} at "
-             f"{money(p2)} each, and pays with a {money(Fraction(note))} note. "
+             f"{money(p2)}{' each' if m > 1 else ''}, and pays with a {money(Fraction(note))} note. "
              f"How much change does {name} get?")
         return q, r, (n, p1, m, p2, note), "$", "the amount in dollars"
     if level == 3:
@@ -385,8 +392,8 @@ def _money(draw: Draw, w: Work, level: int):
         tot = w.do("add", food, t, label="the bill with the tip")
         r = w.do("div", tot, people, label="each person's share")
         dishes = ", ".join(money(p) for p in prices[:-1]) + f" and {money(prices[-1])}"
-        q = (f"{people} friends order dishes costing {dishes}. They add a {tip}% tip and split the total "
-             f"equally. How much does each person pay?")
+        q = (f"{people} friends order dishes costing {dishes}. They add {_a(tip)} {tip}% tip and split the "
+             f"total equally. How much does each person pay?")
         return q, r, (*prices, tip, people), "$", "the amount in dollars"
     if draw.random() < 0.5:
         while True:
