@@ -46,6 +46,15 @@ Decisions (documented so that a reading never surprises)
   ``750 m`` for a question in km is the wrong unit.
 * Reasons of readable wrong answers say what is wrong with the form (several values, unit, names,
   missing parts of a pair) but never which set value is wrong or how many values a set has.
+* Without a box or an answer marker the whole text is the answer, so prose around it is unreadable
+  (``So x = 3/4`` -> "could not read 'So'"); a marker line is read up to its end.
+* Every ``\\boxed{}`` counts: ``\\boxed{x=2} \\boxed{y=3}`` is a pair, ``\\boxed{2} \\boxed{-3}`` a set.
+* A sign applies to a number only: ``(-3)/4``, ``3/(-4)`` and ``\\frac{-3}{4}`` are numbers;
+  ``-(3/4)``, ``-(-3/4)``, ``(3/4)/2`` and chains like ``x = 6/8 = 3/4`` are unreadable.
+* When the question asks for ``%``, ``0.75`` is 0.75 % (wrong for 75 %), not converted.
+* Bare ``$`` signs: an even number of them are math delimiters (dropped); with an odd number, a
+  ``$`` next to a number is the currency sign. ``\\$`` is always the currency sign.
+* A tuple answer without names reads a named reply by position, in the reply's order.
 """
 
 from __future__ import annotations

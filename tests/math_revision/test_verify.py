@@ -244,6 +244,17 @@ def test_hostile_inputs_are_fast():
         assert "internal error" not in v.reason
 
 
+def test_throughput():
+    cases = [("3/4", Q), ("x = 0.75", Q), (r"\boxed{\frac{3}{4}}", Q), ("The answer is 12 km.", KM),
+             ("x = 2, y = 3", PAIR), ("{2, -3}", ROOTS), ("x = 2 or x = -3", ROOTS)]
+    start = time.perf_counter()
+    for _ in range(300):
+        for text, answer in cases:
+            verify(text, answer)
+    rate = 300 * len(cases) / (time.perf_counter() - start)
+    assert rate > 2_000  # about 40,000/s on one core; a loose bound that a busy machine still meets
+
+
 def test_rejects_non_text_without_raising():
     for junk in (None, 3, b"3/4", ["3/4"]):
         v = verify(junk, Q)  # type: ignore[arg-type]
