@@ -108,8 +108,8 @@ def _sum(*xs: Fraction) -> Fraction:
 
 
 def _prod(*xs: Fraction) -> Fraction:
-    out = Fraction(1)
-    for x in xs:
+    out = xs[0]
+    for x in xs[1:]:
         out *= x
     return out
 

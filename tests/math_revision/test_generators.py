@@ -31,11 +31,16 @@ N = 40  # problems per family and level
 #: sha256 (first 16 hex digits) of the questions 0..9 of seed 0 at level 3, joined by newlines: a change
 #: to a generator's stream must be deliberate (record the new value: run this file as a script)
 FINGERPRINTS = {
-    "arithmetic": "",
-    "fractions": "",
-    "percentages": "",
-    "linear": "",
-    "systems": "",
+    "arithmetic": "7aee9b78acb27ff7",
+    "fractions": "98b405ed69b54f66",
+    "percentages": "80452a6dd453704a",
+    "linear": "bb91d50764daa368",
+    "systems": "4a8c49c2cdcda442",
+    "quadratics": "6e69498a910e1a69",
+    "modular": "41cfbe22fb30e6e9",
+    "sequences": "c7f1207d571b9320",
+    "units": "3d1de1ba28979b95",
+    "word_problems": "c8a0477e145fd0aa",
 }
 
 
@@ -172,7 +177,7 @@ def test_inject_finds_errors(name):
             if len(p.solution.steps) < 2:
                 continue
             tried += 1
-            bad, errors = inject(p.solution, random.Random(p.index), pool=p.params)
+            bad, errors = inject(p.solution, random.Random(p.index), pool=p.params, answer_kind=p.answer.kind)
             if errors:
                 found += 1
                 final = bad.final(p.answer.kind)

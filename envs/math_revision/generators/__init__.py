@@ -127,7 +127,8 @@ def family(name: str) -> Family:
         )
     if name not in _LOADED:
         module = importlib.import_module(f"{__name__}.{_MODULES[name]}")
-        _LOADED[name] = Family(name, module.Config, module.make, (module.__doc__ or "").strip().splitlines()[0])
+        doc = (module.__doc__ or name).strip().splitlines()
+        _LOADED[name] = Family(name, module.Config, module.make, doc[0] if doc else name)
     return _LOADED[name]
 
 
