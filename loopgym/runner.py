@@ -33,8 +33,10 @@ class EpisodeResult:
         return dataclasses.asdict(self)
 
 
-def run_episode(env: gym.Env, agent: Agent, *, seed: int | None = None) -> EpisodeResult:
-    """Play one episode of ``agent`` on ``env`` from ``reset(seed=seed)``."""
+def run_episode(env: gym.Env, agent: Agent, *, seed: int | None = None,
+                on_step: Callable[[dict[str, Any]], None] | None = None) -> EpisodeResult:
+    """Play one episode of ``agent`` on ``env`` from ``reset(seed=seed)``; ``on_step`` gets each
+    step's ``info`` (per-turn metrics such as the math family's read them)."""
     start = time.perf_counter()
     task = getattr(env.unwrapped, "task", None)
     mode = getattr(task, "episode_score", "final")
@@ -46,6 +48,8 @@ def run_episode(env: gym.Env, agent: Agent, *, seed: int | None = None) -> Episo
         action = agent.act(obs)
         obs, reward, terminated, truncated, info = env.step(action)
         agent.observe(action, reward, obs, info)
+        if on_step is not None:
+            on_step(info)
         total += float(reward)
         steps += 1
         golds += info["gold"]

@@ -45,12 +45,11 @@ def _module():
 
 
 def check_dataset(name: str) -> None:
-    rg = _module()
+    _module()  # a clear error when reasoning-gym is not installed
     from reasoning_gym.factory import DATASETS
 
     if name not in DATASETS:
         raise ConfigError(f"families: unknown reasoning-gym dataset {name!r}; numeric ones: {', '.join(NUMERIC)}")
-    del rg
 
 
 @functools.lru_cache(maxsize=32)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-from fractions import Fraction
 from typing import Any
 
 from loopgym.core import InvalidAttempt, Task
@@ -24,13 +23,13 @@ class RevisionEpisode:
     shown: Solution | None = None
     errors: tuple[InjectedError, ...] = ()
     history: list[AnswerFeedback] = dataclasses.field(default_factory=list)
-    verdicts: list[Verdict] = dataclasses.field(default_factory=list)
     #: steps of the reference solution the hints have shown
     revealed: list[int] = dataclasses.field(default_factory=list)
     attempts: int = 0
     _finals: dict[Parts, tuple[int, str]] | None = None
-    #: the vector view's candidate answers (filled by the view)
+    #: the vector view's candidate answers (filled by the view) and their canonical texts
     candidates: list | None = None
+    canonical: dict = dataclasses.field(default_factory=dict)
 
     @property
     def finals(self) -> dict[Parts, tuple[int, str]]:
@@ -111,8 +110,6 @@ class MathRevisionTask(Task[MathRevisionConfig]):
                 if cfg.feedback == "hint" and not ok:
                     fb.hint, fb.hint_step = self._hint(episode, verdict)
         episode.history.append(fb)
-        if verdict is not None:
-            episode.verdicts.append(verdict)
         return fb
 
     def _hint(self, episode: RevisionEpisode, verdict: Verdict) -> tuple[str, int]:
@@ -151,13 +148,5 @@ class MathRevisionTask(Task[MathRevisionConfig]):
 
 
 def answer_text(parts: Parts, problem: MathProblem) -> str:
-    """A candidate answer written the way the verifier reads it (named parts by name)."""
-    a = problem.answer
-    texts = [fmt(Fraction(v)) for v in parts]
-    if a.kind == "set":
-        return "{" + ", ".join(texts) + "}"
-    if a.kind == "tuple":
-        if a.names and len(a.names) == len(texts):
-            return ", ".join(f"{n} = {t}" for n, t in zip(a.names, texts, strict=True))
-        return "(" + ", ".join(texts) + ")"
-    return texts[0]
+    """Parts written in the answer's own form (named parts by name; no unit), as the verifier reads them."""
+    return dataclasses.replace(problem.answer, values=tuple(parts), unit="").text()

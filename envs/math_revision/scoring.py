@@ -181,17 +181,12 @@ def revision_metrics(episodes: Sequence[Episode], ks: Sequence[int] = (1, 3, 5),
 
 def collect(env, agent, episodes: int, *, seed: int = 0) -> list[list[dict[str, Any]]]:
     """Play ``episodes`` episodes of ``agent`` (the :class:`loopgym.agents.Agent` protocol) on ``env``
-    and return their per-turn infos, ready for :func:`revision_metrics`."""
-    out = []
+    with seeds ``seed, seed + 1, ...`` and return their per-turn infos, ready for :func:`revision_metrics`."""
+    from loopgym.runner import run_episode
+
+    out: list[list[dict[str, Any]]] = []
     for i in range(episodes):
-        agent.reset(env, seed=seed + i)
-        obs, info = env.reset(seed=seed + i)
-        turns, done = [], False
-        while not done:
-            action = agent.act(obs)
-            obs, reward, terminated, truncated, info = env.step(action)
-            agent.observe(action, reward, obs, info)
-            turns.append(info)
-            done = terminated or truncated
+        turns: list[dict[str, Any]] = []
+        run_episode(env, agent, seed=seed + i, on_step=turns.append)
         out.append(turns)
     return out

@@ -215,7 +215,7 @@ def _canon(parts, episode: RevisionEpisode) -> str:
     """The verifier's canonical text of a candidate (to match it with past answers)."""
     from .verify import verify
 
-    cache = episode.__dict__.setdefault("_canon_cache", {})
+    cache = episode.canonical
     if parts not in cache:
         cache[parts] = verify(answer_text(parts, episode.problem), episode.problem.answer).canonical
     return cache[parts]
@@ -304,7 +304,7 @@ class StepRevisionVectorView(View):
             steps[i, 6] = float(level == "step" and i == first_wrong)
             steps[i, 7 + OP_NAMES.index(step.op)] = 1.0
             for j, option in enumerate(self.slots[i]):
-                w = option.compute(values[:i] + [None] * (len(values) - i))
+                w = option.compute(values)  # a step reads only earlier values
                 corr[i, j] = (1.0, slog(w), float(w is None))
         fb = np.zeros(5, dtype=np.float32)
         fb[0] = min(1.0, episode.attempts / self.task.config.max_attempts)
