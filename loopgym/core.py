@@ -91,6 +91,10 @@ class Task(ABC, Generic[ConfigT]):
     def evaluate(self, problem: Any, attempt: Any, rng) -> Feedback:
         """Judge ``attempt`` (possibly an :class:`InvalidAttempt`) and return its feedback."""
 
+    def reset_info(self, problem: Any) -> dict[str, Any]:
+        """Family-specific ``info`` keys returned by ``reset`` (a stream's first ``task_id``, ...)."""
+        return {}
+
     def step_info(self, problem: Any, feedback: Feedback) -> dict[str, Any]:
         """Family-specific ``info`` keys added to every step (``regret``, ``task_id``, ...)."""
         return {}
@@ -183,7 +187,7 @@ class LoopEnv(gym.Env):
         self.feedback = None
         self.attempt = 0
         self._done = False
-        return self.view.encode(self.problem, None), {"attempt": 0}
+        return self.view.encode(self.problem, None), {"attempt": 0, **self.task.reset_info(self.problem)}
 
     def step(self, action: Any):
         if self._done:
