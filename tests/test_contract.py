@@ -97,6 +97,8 @@ def readable_answer(env: gym.Env, i: int) -> str:
     if hasattr(task, "specs"):
         spec = task.specs[i % len(task.specs)]
         return spec.reference if i % 3 else spec.buggy
+    if hasattr(task.config, "incremental"):  # streams: a label (every scenario has at least two)
+        return f"label {i % 2}" if i % 3 else str(i % 2)
     if hasattr(task.config, "n_corrections"):  # StepRevision: a value for step 1 or 2 (every solution has two)
         return f"Step {i % 2 + 1}: {i}"
     return f"x = {i}" if i % 2 else str(i)  # MathRevision: a number
