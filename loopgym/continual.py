@@ -154,7 +154,9 @@ def _metrics(R, b, steps, curves, starts, sequential) -> dict[str, float]:
     if not sequential or np.isnan(R).any():
         # the joint reference (one i.i.d. pass) or a stream cut short: only final accuracies mean anything
         return {"acc": float(np.nanmean(R[-1]))}
-    return cm.summary(R, b=b, steps=steps, curves=curves, task_starts=np.asarray(starts))
+    # steps count samples learned, so the evaluation at steps == starts[k] still shows the end of task
+    # k - 1; the metrics treat an evaluation at a task's start as inside it, hence the + 1
+    return cm.summary(R, b=b, steps=steps, curves=curves, task_starts=np.asarray(starts) + 1)
 
 
 @dataclasses.dataclass
