@@ -1,3 +1,3 @@
 """loopgym's task families; importing this registers every id."""
 
-from . import bandits, code_repair, math_revision  # noqa: F401
+from . import bandits, code_repair, math_revision, streams  # noqa: F401
