@@ -93,7 +93,7 @@ def run_stream(env: gym.Env, learner: ContinualLearner, *, seed: int, eval_every
     """Play ``learner`` on one pass of the stream ``env`` (a loopgym stream, vector view) from
     ``reset(seed=seed)``. ``eval_every`` defaults to about 200 evaluations per stream."""
     base = env.unwrapped
-    if not hasattr(base, "stream_info") or not hasattr(base, "test_sets"):
+    if not hasattr(type(base), "stream_info") or not hasattr(type(base), "test_sets"):
         raise ConfigError(
             f"run_stream needs a loopgym stream env (SplitDigits-v0, PermutedMNIST1D-v0, ...); got {base!r}"
         )
@@ -237,6 +237,7 @@ def evaluate(factory: LearnerFactory, env_id: str = "loopgym/SplitDigits-v0", *,
         for seed in seed_list:
             env = gym.make(env_id, **env_kwargs)
             try:
+                env.reset(seed=seed)  # the stream (and its info) is drawn at reset; run_stream redraws the same
                 learner = factory(env.unwrapped.stream_info, seed)
                 runs.append(run_stream(env, learner, seed=seed, eval_every=eval_every, env_id=env_id))
             finally:
