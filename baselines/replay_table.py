@@ -98,6 +98,7 @@ def run_job(job: tuple[str, str, int, int | None, str]) -> dict[str, Any]:
     stream = next(s for s in STREAMS if s.key == key)
     env = gym.make(stream.env, **env_kwargs(stream, method))
     try:
+        env.reset(seed=seed)  # the stream and its info are drawn at reset; run_stream redraws the same
         learner = make_learner(method, env.unwrapped.stream_info, seed, load_config(method, stream.dataset),
                                device=device)
         run = run_stream(env, learner, seed=seed, eval_every=eval_every, env_id=stream.env)

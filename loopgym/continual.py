@@ -277,7 +277,7 @@ def _fmt(mean: float, half: float) -> str:
 
 
 def _slug(s: str) -> str:
-    return "".join(c if c.isalnum() or c in "-_" else "_" for c in s.replace("loopgym/", ""))
+    return "".join(c if c.isalnum() or c in "-_" else "_" for c in s.replace("loopgym/", "").replace("+", "p"))
 
 
 def _json_default(o: Any) -> Any:
