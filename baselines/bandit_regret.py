@@ -99,6 +99,25 @@ def run_job(job: tuple[str, str, int, int]) -> dict[str, Any]:
     return {"row": key, "policy": policy, "seed": seed, "regret": result.regret, "seconds": result.seconds}
 
 
+def run_jobs(fn, jobs: list, label: str, workers: int) -> list:
+    """``fn`` over ``jobs`` with a progress bar, inline (``workers <= 1``) or in spawned processes;
+    results in completion order (the tables sort them)."""
+    columns = (TextColumn(f"[bold]{label}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    results = []
+    with Progress(*columns) as progress:
+        task = progress.add_task("jobs", total=len(jobs))
+        if workers <= 1:
+            for job in jobs:
+                results.append(fn(job))
+                progress.advance(task)
+        else:
+            with multiprocessing.get_context("spawn").Pool(workers) as pool:
+                for result in pool.imap_unordered(fn, jobs, chunksize=1):
+                    results.append(result)
+                    progress.advance(task)
+    return results
+
+
 def cpu_model() -> str:
     try:
         for line in Path("/proc/cpuinfo").read_text().splitlines():
@@ -112,19 +131,7 @@ def cpu_model() -> str:
 def run_table(rows: list[Row], policies: list[str], seeds: int, horizon: int, workers: int) -> list[dict]:
     """Every episode of the table, in parallel, with a progress bar; results in a fixed order."""
     jobs = [(r.key, p, s, horizon) for r in rows for p in applicable(r) if p in policies for s in range(seeds)]
-    columns = (TextColumn("[bold]bandit regret"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
-    results = []
-    with Progress(*columns) as progress:
-        task = progress.add_task("episodes", total=len(jobs))
-        if workers <= 1:
-            for job in jobs:
-                results.append(run_job(job))
-                progress.advance(task)
-        else:
-            with multiprocessing.get_context("spawn").Pool(workers) as pool:
-                for result in pool.imap_unordered(run_job, jobs, chunksize=1):
-                    results.append(result)
-                    progress.advance(task)
+    results = run_jobs(run_job, jobs, "bandit regret", workers)
     order = {job[:3]: i for i, job in enumerate(jobs)}
     return sorted(results, key=lambda r: order[(r["row"], r["policy"], r["seed"])])
 

@@ -26,7 +26,6 @@ import dataclasses
 import datetime as dt
 import json
 import math
-import multiprocessing
 import os
 import platform
 import sys
@@ -36,10 +35,9 @@ from typing import Any
 
 import gymnasium as gym
 import numpy as np
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 import loopgym
-from loopgym.baselines.bandit_regret import cpu_model
+from loopgym.baselines.bandit_regret import cpu_model, run_jobs
 from loopgym.continual import ContinualReport, StreamRun, run_stream
 from loopgym.metrics import mean_ci
 
@@ -110,19 +108,7 @@ def run_job(job: tuple[str, str, int, int | None, str]) -> dict[str, Any]:
 def run_table(streams: list[Stream], methods: list[str], seeds: int, workers: int,
               eval_every: int | None, device: str = "cpu") -> list[dict]:
     jobs = [(s.key, m, i, eval_every, device) for s in streams for m in methods for i in range(seeds)]
-    columns = (TextColumn("[bold]replay table"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
-    results = []
-    with Progress(*columns) as progress:
-        task = progress.add_task("runs", total=len(jobs))
-        if workers <= 1:
-            for job in jobs:
-                results.append(run_job(job))
-                progress.advance(task)
-        else:
-            with multiprocessing.get_context("spawn").Pool(workers) as pool:
-                for result in pool.imap_unordered(run_job, jobs, chunksize=1):
-                    results.append(result)
-                    progress.advance(task)
+    results = run_jobs(run_job, jobs, "replay table", workers)
     order = {job[:3]: i for i, job in enumerate(jobs)}
     return sorted(results, key=lambda r: order[(r["stream"], r["method"], r["seed"])])
 

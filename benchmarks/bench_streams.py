@@ -18,10 +18,10 @@ from __future__ import annotations
 import argparse
 import platform
 import statistics
-import time
 
 import gymnasium as gym
 import numpy as np
+from bench_step import time_steps  # the same timed loop as the single-env benchmark
 
 import loopgym  # noqa: F401  (registers the ids)
 
@@ -29,18 +29,6 @@ STREAM_IDS = ["loopgym/SplitDigits-v0", "loopgym/PermutedDigits-v0", "loopgym/Ro
               "loopgym/SplitMNIST1D-v0", "loopgym/PermutedMNIST1D-v0"]
 METHODS = ["naive", "ewc", "er", "agem", "derpp"]
 LEARNER_STREAMS = [("loopgym/SplitDigits-v0", "digits"), ("loopgym/PermutedMNIST1D-v0", "mnist1d")]
-
-
-def time_steps(env: gym.Env, actions: list[int]) -> float:
-    """Mean seconds per step over ``actions``, resetting whenever an episode ends."""
-    env.reset(seed=0)
-    step, reset = env.step, env.reset
-    start = time.perf_counter()
-    for action in actions:
-        _, _, terminated, truncated, _ = step(action)
-        if terminated or truncated:
-            reset()
-    return (time.perf_counter() - start) / len(actions)
 
 
 def bench_envs(steps: int, repeats: int) -> None:
