@@ -38,7 +38,7 @@ import numpy as np
 
 import loopgym
 from loopgym.baselines.bandit_regret import cpu_model, run_jobs
-from loopgym.continual import ContinualReport, StreamRun, run_stream
+from loopgym.continual import ContinualReport, StreamRun, json_default, run_stream
 from loopgym.metrics import mean_ci
 
 
@@ -203,7 +203,7 @@ def write(out: Path, table: list[dict], meta: dict, streams: list[Stream], metho
             for k, m in c["metrics"].items():
                 writer.writerow([c["stream"], c["method"], k, f"{m['mean']:.4f}", f"{m['ci95']:.4f}", c["n"]])
     (out / f"{STEM}.json").write_text(json.dumps({"metadata": meta, "cells": table}, indent=1,
-                                                 default=_plain) + "\n")
+                                                 default=json_default) + "\n")
     (out / f"{STEM}.md").write_text(markdown(streams, methods, table, meta))
 
 
@@ -225,14 +225,6 @@ def _run(d: dict) -> StreamRun:
     for k in ("R", "b", "steps", "curves"):
         d[k] = np.asarray(d[k], dtype=float)
     return StreamRun(**d)
-
-
-def _plain(o: Any) -> Any:
-    if isinstance(o, np.generic):
-        return o.item()
-    if isinstance(o, np.ndarray):
-        return o.tolist()
-    return str(o)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -194,7 +194,7 @@ class ContinualReport:
         data = {"name": self.name, "env_id": self.env_id, "env_kwargs": self.env_kwargs,
                 "metrics": {k: {"mean": m, "ci95": h} for k, (m, h) in self.metrics().items()},
                 "runs": [r.as_dict() for r in self.runs]}
-        path.write_text(json.dumps(data, indent=1, default=_json_default))
+        path.write_text(json.dumps(data, indent=1, default=json_default))
         return path
 
     def plot(self, out: str | Path) -> list[Path]:
@@ -280,7 +280,8 @@ def _slug(s: str) -> str:
     return "".join(c if c.isalnum() or c in "-_" else "_" for c in s.replace("loopgym/", "").replace("+", "p"))
 
 
-def _json_default(o: Any) -> Any:
+def json_default(o: Any) -> Any:
+    """``json.dumps(default=...)`` for numpy scalars and arrays (anything else as its text)."""
     if isinstance(o, np.generic):
         return o.item()
     if isinstance(o, np.ndarray):
