@@ -14,7 +14,7 @@ from typing import Any
 
 import gymnasium as gym
 
-from loopgym.agents import agent_rng
+from loopgym.agents import agent_rng, require_task
 from loopgym.envs.code_repair.mutate import enumerate_mutations
 
 _PASS = re.compile(r"Visible tests: (\d+) of (\d+) pass")
@@ -51,6 +51,7 @@ class TraceFixAgent:
         self.queue: list[str] = []
 
     def reset(self, env: gym.Env, *, seed: int | None = None) -> None:
+        require_task(self, env, "CodeRepairTask", view="text")
         self.rng = agent_rng(seed)
         self.base, self.base_score, self.pending, self.queue = None, -1, None, []
 

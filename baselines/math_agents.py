@@ -19,7 +19,7 @@ from typing import Any
 import gymnasium as gym
 import numpy as np
 
-from loopgym.agents import agent_rng
+from loopgym.agents import agent_rng, require_task
 
 # column indices of the MathRevision candidate rows (see loopgym.envs.math_revision.views)
 FILLED, PART1, TRIED, RULED_OUT = 0, 1, 6, 14
@@ -29,7 +29,7 @@ class FeedbackElimination:
     view = "vector"
 
     def reset(self, env: gym.Env, *, seed: int | None = None) -> None:
-        task = env.unwrapped.task
+        task = require_task(self, env, "MathRevisionTask")
         self.k = task.config.n_candidates
         self.level = task.config.feedback
         self.rng = agent_rng(seed)
@@ -56,7 +56,7 @@ class StepRepair:
     view = "vector"
 
     def reset(self, env: gym.Env, *, seed: int | None = None) -> None:
-        cfg = env.unwrapped.task.config
+        cfg = require_task(self, env, "StepRevisionTask").config
         self.s, self.c = cfg.max_steps, cfg.n_corrections
         self.level = cfg.feedback
         self.tried: set[tuple[int, int]] = set()

@@ -35,6 +35,18 @@ def agent_rng(seed: int | None) -> np.random.Generator:
     return np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(AGENT_STREAM,)))
 
 
+def require_task(agent: Any, env: gym.Env, task_name: str, view: str = "vector") -> Any:
+    """The env's task when it is ``task_name`` on ``view``, or a ValueError that says what the agent plays."""
+    base = env.unwrapped
+    task = getattr(base, "task", None)
+    me = type(agent).__name__
+    if type(task).__name__ != task_name:
+        raise ValueError(f"{me} plays {task_name.removesuffix('Task')}-v0 only; {type(base).__name__} is not it")
+    if getattr(base, "view_name", view) != view:
+        raise ValueError(f"{me} acts on the {view} view; make {type(base).__name__} with view={view!r}")
+    return task
+
+
 @runtime_checkable
 class Agent(Protocol):
     view: str

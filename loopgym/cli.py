@@ -3,6 +3,9 @@
     loopgym list [--family F] [--markdown]
     loopgym run ID --agent NAME --episodes N [--seed S] [--view V] [--env-arg k=v ...]
                 [--agent-arg k=v ...] [--json FILE]
+    loopgym bench [--suite quick] [--agent SPEC ...] [--seeds N] [--out DIR] [--resume]
+                  [--executor local|ray] [--workers W] [--address ADDR]
+    loopgym report DIR
 
 Bad input (an unknown id, agent or argument) prints one line saying what was wrong and exits 2.
 """
@@ -129,6 +132,70 @@ def cmd_run(args: argparse.Namespace, console: Console) -> int:
     return 0
 
 
+def cmd_bench(args: argparse.Namespace, console: Console) -> int:
+    from loopgym.bench.run import BenchError, run_bench
+
+    try:
+        result = run_bench(
+            args.suite, args.agent or ["baseline"], seeds=args.seeds, out=args.out, executor=args.executor,
+            workers=args.workers, address=args.address, resume=args.resume, progress=not args.quiet,
+            reps=args.reps, command=" ".join(["loopgym", *sys.argv[1:]]) if args.command_line is None
+            else args.command_line, console=console,
+        )
+    except BenchError as err:
+        raise UsageError(str(err)) from None
+    except RuntimeError as err:  # the ray executor without Ray installed
+        raise UsageError(str(err)) from None
+    counts = ", ".join(f"{v} {k}" for k, v in sorted(result.counts.items()))
+    if result.interrupted:
+        console.print(f"[yellow]interrupted[/]: {result.ran} jobs finished this time and are kept ({counts} "
+                      f"in {result.out}); finish with: loopgym bench --suite {args.suite} --out {result.out} "
+                      "--resume (and the same --agent and --seeds)")
+        return 130
+    _print_summary(console, result.records, args.reps)
+    console.print(f"{result.ran} jobs run, {result.already} already done ({counts}) in "
+                  f"{result.wall_seconds:.1f} s; report: {result.report}")
+    return 1 if result.counts.get("failed") else 0
+
+
+def _print_summary(console: Console, records: list[dict[str, Any]], reps: int) -> None:
+    from loopgym.bench.stats import summary_rows
+
+    rows = [r for r in summary_rows(records, reps=reps) if r["n"]]
+    if not rows:
+        return
+    table = Table(title="gold: IQM [95% stratified bootstrap CI] over seeds")
+    for col in ("entry", "agent", "IQM", "95% CI", "success", "regret / forgetting / attempts", "seeds"):
+        table.add_column(col, justify="left" if col in ("entry", "agent") else "right")
+    for r in rows:
+        extra = next((f"{k} {r[k]:.3g}" for k in ("regret", "forgetting", "attempts") if r.get(k) is not None), "")
+        table.add_row(r["entry"], r["agent"], f"{r['iqm']:.3f}", f"[{r['ci_low']:.3f}, {r['ci_high']:.3f}]",
+                      f"{r['success']:.2f}", extra, str(r["n"]))
+    console.print(table)
+
+
+def cmd_report(args: argparse.Namespace, console: Console) -> int:
+    from pathlib import Path
+
+    from loopgym.bench.report import load_reference, write_report
+    from loopgym.bench.store import ResultStore, StoreError
+
+    store = ResultStore(Path(args.dir))
+    try:
+        meta = store.manifest()
+    except StoreError as err:
+        raise UsageError(str(err)) from None
+    if meta is None:
+        raise UsageError(f"{args.dir} holds no loopgym bench run (no run.json); give the --out of a run")
+    records = store.records()
+    if not records:
+        raise UsageError(f"{args.dir} holds no finished jobs yet")
+    path = write_report(store.out, records, meta, reps=args.reps, reference=load_reference(meta["suite"]))
+    _print_summary(console, records, args.reps)
+    console.print(f"report: {path}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="loopgym", description=__doc__.split("\n\n")[0])
     parser.add_argument("--version", action="version", version=f"loopgym {loopgym.__version__}")
@@ -150,6 +217,28 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", metavar="FILE", help="also write every episode's results as JSON")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.set_defaults(func=cmd_run)
+
+    p = sub.add_parser("bench", help="benchmark agents on a suite: parallel, resumable, with a report")
+    p.add_argument("--suite", default="quick", help="quick, core, full, or the path of a suite YAML file")
+    p.add_argument("--agent", action="append", metavar="SPEC",
+                   help="repeatable; default: baseline (each entry's reference agent). SPEC is a name "
+                   f"({', '.join(AGENTS)}), replay:METHOD, sb3:[ALGO:]PATH.zip, chat(model=..., "
+                   "base_url=...), FILE.py:NAME or MODULE:NAME, optionally with (name=value, ...)")
+    p.add_argument("--seeds", type=int, help="seeds 0..N-1 per entry and agent (default: the suite's)")
+    p.add_argument("--out", help="results folder (default: loopgym-runs/SUITE-TIMESTAMP)")
+    p.add_argument("--resume", action="store_true", help="finish the run in --out: finished jobs are not repeated")
+    p.add_argument("--executor", choices=["local", "ray"], default="local")
+    p.add_argument("--workers", type=int, help="parallel jobs (default: the number of CPU cores)")
+    p.add_argument("--address", help="Ray cluster address (with --executor ray; default: a new local instance)")
+    p.add_argument("--reps", type=int, default=2000, help="bootstrap resamples per interval")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.add_argument("--command-line", help=argparse.SUPPRESS)
+    p.set_defaults(func=cmd_bench)
+
+    p = sub.add_parser("report", help="(re)draw the report of a bench results folder")
+    p.add_argument("dir", help="the --out folder of a loopgym bench run")
+    p.add_argument("--reps", type=int, default=2000, help="bootstrap resamples per interval")
+    p.set_defaults(func=cmd_report)
     return parser
 
 

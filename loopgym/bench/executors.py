@@ -1,0 +1,128 @@
+"""Where jobs run: ``local`` (this machine, a pool of worker processes) or ``ray`` (a Ray cluster).
+
+Both take the same :class:`~loopgym.bench.jobs.Job` list and yield one record per job as it finishes,
+in completion order; the caller writes each record before taking the next, so a record yielded is a
+record kept. Jobs are handed out longest first (their expected seconds, when known), so the last job to
+finish is a short one and the workers stay busy to the end.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures as cf
+import multiprocessing
+import os
+import traceback
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+from loopgym.bench.jobs import Job, run_job
+
+EXECUTORS = ("local", "ray")
+
+
+def _worker_died(job: Job, err: BaseException) -> dict[str, Any]:
+    from loopgym.bench.jobs import _base_record
+
+    record = _base_record(job)
+    record.update(status="failed", error=f"worker process died: {type(err).__name__}: {err}"[:500],
+                  traceback="".join(traceback.format_exception(err)), seconds=0.0, worker="?",
+                  finished=None)
+    return record
+
+
+def _init_worker(threads: int) -> None:
+    # before anything in the worker imports torch or numpy's BLAS: one pool of threads per worker,
+    # not one per core, or W workers would fight over the cores W times over
+    for var in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS"):
+        os.environ[var] = str(threads)
+
+
+def _context() -> multiprocessing.context.BaseContext:
+    # fork where there is one: workers start in milliseconds and inherit what the parent has already
+    # imported and loaded (the suite check built every env, so datasets and corpora are in memory).
+    # run_local makes the pool before the progress bar starts its thread, so no lock is held mid-fork
+    methods = multiprocessing.get_all_start_methods()
+    return multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+
+
+def _pool(workers: int, threads: int) -> cf.ProcessPoolExecutor:
+    return cf.ProcessPoolExecutor(max_workers=workers, mp_context=_context(), initializer=_init_worker,
+                                  initargs=(max(threads, 1),))
+
+
+def run_local(jobs: Sequence[Job], workers: int) -> Iterator[dict[str, Any]]:
+    """``workers <= 1``: the jobs one after another in this process. Otherwise a pool of ``workers``
+    processes, made now (call this before starting threads). A worker that dies (a crash in native
+    code, the OOM killer) fails a job it held, and a fresh pool takes the rest."""
+    if workers <= 1:
+        return (run_job(job) for job in jobs)
+    threads = jobs[0].threads if jobs else 1
+    return _drain(_pool(workers, threads), list(jobs), workers, threads)
+
+
+def _drain(pool: cf.ProcessPoolExecutor, pending: list[Job], workers: int, threads: int
+           ) -> Iterator[dict[str, Any]]:
+    while pending:
+        requeue: list[Job] = []
+        finished = False
+        try:
+            futures = {pool.submit(run_job, job): job for job in pending}
+            casualty = False
+            for future in cf.as_completed(futures):
+                job = futures[future]
+                try:
+                    record = future.result()
+                except cf.process.BrokenProcessPool as err:
+                    # every job in flight fails with the pool; one of them took the worker down. The first
+                    # to report is failed, the others run again in a fresh pool, so a job that crashes
+                    # every worker cannot stall the run: each round fails at least one job
+                    if casualty:
+                        requeue.append(job)
+                    else:
+                        casualty = True
+                        yield _worker_died(job, err)
+                    continue
+                except Exception as err:  # noqa: BLE001 - e.g. a record that would not pickle
+                    yield _worker_died(job, err)
+                    continue
+                yield record
+            finished = True
+        finally:
+            # on an interrupt, do not wait for the jobs still running: what finished is already kept
+            pool.shutdown(wait=finished, cancel_futures=True)
+        pending = requeue
+        if pending:
+            pool = _pool(workers, threads)
+
+
+def run_ray(jobs: Sequence[Job], workers: int | None, address: str | None = None) -> Iterator[dict[str, Any]]:
+    """The jobs as Ray tasks (one CPU each): on a new local Ray instance with ``workers`` CPUs, or on
+    the cluster at ``address`` (``"auto"``, ``"ray://host:10001"``). loopgym and the agents' code must
+    be importable on the cluster's nodes (install it there, as with any Ray job)."""
+    try:
+        import ray
+    except ImportError:
+        raise RuntimeError('the ray executor needs Ray: pip install "loopgym[ray]"') from None
+    started_here = not ray.is_initialized()
+    if started_here:
+        kwargs: dict[str, Any] = {"include_dashboard": False, "log_to_driver": False,
+                                  "configure_logging": False}
+        if address:
+            kwargs["address"] = address
+        else:
+            kwargs["num_cpus"] = workers or os.cpu_count() or 1
+        ray.init(**kwargs)
+    try:
+        remote = ray.remote(num_cpus=1, max_retries=0)(run_job)
+        refs = {remote.remote(job): job for job in jobs}
+        waiting = list(refs)
+        while waiting:
+            done, waiting = ray.wait(waiting, num_returns=1)
+            ref = done[0]
+            try:
+                yield ray.get(ref)
+            except Exception as err:  # noqa: BLE001 - the task's worker died, or Ray lost it
+                yield _worker_died(refs[ref], err)
+    finally:
+        if started_here:
+            ray.shutdown()
