@@ -165,11 +165,15 @@ def _print_summary(console: Console, records: list[dict[str, Any]], reps: int) -
     if not rows:
         return
     table = Table(title="gold: IQM [95% stratified bootstrap CI] over seeds")
-    for col in ("entry", "agent", "IQM", "95% CI", "success", "regret / forgetting / attempts", "seeds"):
-        table.add_column(col, justify="left" if col in ("entry", "agent") else "right")
+    table.add_column("entry", no_wrap=True)
+    table.add_column("agent", no_wrap=True)
+    table.add_column("IQM [95% CI]", justify="right", no_wrap=True)
+    table.add_column("success", justify="right")
+    table.add_column("also", justify="right")
+    table.add_column("n", justify="right")
     for r in rows:
         extra = next((f"{k} {r[k]:.3g}" for k in ("regret", "forgetting", "attempts") if r.get(k) is not None), "")
-        table.add_row(r["entry"], r["agent"], f"{r['iqm']:.3f}", f"[{r['ci_low']:.3f}, {r['ci_high']:.3f}]",
+        table.add_row(r["entry"], r["agent"], f"{r['iqm']:.3f} [{r['ci_low']:.3f}, {r['ci_high']:.3f}]",
                       f"{r['success']:.2f}", extra, str(r["n"]))
     console.print(table)
 

@@ -158,7 +158,11 @@ def check_spec(spec: str) -> AgentSpec:
             raise AgentSpecError(f"agent spec {spec!r}: {err}") from None
     elif ":" in t:
         obj = _load_attr(t)
-        if inspect.isclass(obj):
+        if inspect.isclass(obj) and not hasattr(obj, "act") and hasattr(obj, "predict"):
+            # a ContinualLearner class gets the stream's description and the seed when it asks for them
+            params = inspect.signature(obj).parameters
+            _check_kwargs(obj, {**s.kwargs, **{k: None for k in ("info", "seed") if k in params}}, spec)
+        elif inspect.isclass(obj):
             _check_kwargs(obj, s.kwargs, spec)
         elif not callable(obj):
             raise AgentSpecError(f"{t!r} is a {type(obj).__name__}, neither an agent class nor a policy function")
