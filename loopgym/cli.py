@@ -138,7 +138,8 @@ def cmd_bench(args: argparse.Namespace, console: Console) -> int:
     try:
         result = run_bench(
             args.suite, args.agent or ["baseline"], seeds=args.seeds, out=args.out, executor=args.executor,
-            workers=args.workers, address=args.address, resume=args.resume, progress=not args.quiet,
+            workers=args.workers, address=args.address, resume=args.resume, job_timeout=args.job_timeout,
+            progress=not args.quiet,
             reps=args.reps, command=" ".join(["loopgym", *sys.argv[1:]]) if args.command_line is None
             else args.command_line, console=console,
         )
@@ -234,6 +235,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--executor", choices=["local", "ray"], default="local")
     p.add_argument("--workers", type=int, help="parallel jobs (default: the number of CPU cores)")
     p.add_argument("--address", help="Ray cluster address (with --executor ray; default: a new local instance)")
+    p.add_argument("--job-timeout", type=float, metavar="SECONDS",
+                   help="a job still running after this long is recorded as failed (default: no limit)")
     p.add_argument("--reps", type=int, default=2000, help="bootstrap resamples per interval")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.add_argument("--command-line", help=argparse.SUPPRESS)

@@ -24,6 +24,6 @@ def test_quick_start_is_two_commands_and_ci_runs_the_test_one():
     commands = [line for line in quick.splitlines() if line.strip()]
     assert len(commands) == 2
     install_and_run, test = commands
-    assert "pip install" in install_and_run and "loopgym run" in install_and_run
+    assert "pip install" in install_and_run and "loopgym bench --suite quick" in install_and_run
     ci = (ROOT / ".ci" / "run").read_text()
     assert re.search(rf"^{re.escape(test)}\b", ci, re.M), f"CI does not run the README's test command {test!r}"

@@ -16,8 +16,10 @@ import dataclasses
 import datetime as dt
 import math
 import os
+import signal
 import socket
 import sys
+import threading
 import time
 import traceback
 from typing import Any
@@ -43,6 +45,7 @@ class Job:
     agent_spec: str  # what runs ("baseline" resolved to the entry's reference agent)
     seed: int
     threads: int = 0  # torch threads per job (0: leave torch's default)
+    timeout_s: float = 0.0  # a job still running after this long fails (0: no limit)
     sys_path: tuple[str, ...] = ()  # folders a worker adds to sys.path (the user's working folder)
 
 
@@ -86,9 +89,13 @@ def run_job(job: Job) -> dict[str, Any]:
         for var in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS"):
             os.environ.setdefault(var, str(job.threads))
     try:
-        _play(job, record)
+        with _time_limit(job.timeout_s):
+            _play(job, record)
     except KeyboardInterrupt:
         raise
+    except JobTimeout as err:
+        record.update(status="failed", error=str(err), traceback=traceback.format_exc(limit=30),
+                      metrics={}, curves={})
     except _Skip as skip:
         record.update(status="skipped", error=str(skip))
     except BaseException as err:  # noqa: BLE001 - a job records whatever its agent throws
@@ -98,6 +105,34 @@ def run_job(job: Job) -> dict[str, Any]:
     record["worker"] = f"{socket.gethostname()}:{os.getpid()}"
     record["finished"] = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
     return record
+
+
+class JobTimeout(Exception):
+    """A job ran past its ``timeout_s``."""
+
+
+class _time_limit:
+    """Raise :class:`JobTimeout` in this thread after ``seconds`` (SIGALRM: POSIX, main thread only,
+    which is where workers run jobs; elsewhere there is no limit). It interrupts Python code, such as an
+    agent stuck in a loop; a call blocked inside C code is interrupted when it returns to Python."""
+
+    def __init__(self, seconds: float):
+        self.seconds = seconds
+        self.active = (seconds > 0 and hasattr(signal, "setitimer")
+                       and threading.current_thread() is threading.main_thread())
+
+    def _fire(self, signum: int, frame: Any) -> None:
+        raise JobTimeout(f"JobTimeout: the job ran past its limit of {self.seconds:g} s (--job-timeout)")
+
+    def __enter__(self) -> None:
+        if self.active:
+            self.previous = signal.signal(signal.SIGALRM, self._fire)
+            signal.setitimer(signal.ITIMER_REAL, self.seconds)
+
+    def __exit__(self, *exc: object) -> None:
+        if self.active:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, self.previous)
 
 
 class _Skip(Exception):

@@ -208,7 +208,7 @@ def _per_environment(summary: Sequence[Mapping[str, Any]], reference: Sequence[M
     if used_reference:
         lines[-1] += (f" Rows in italics, *reference: …*, are the stored reference results for this suite "
                       f"(`baselines/results/bench/{suite}.csv`, made with `loopgym bench --suite {suite} "
-                      "--agent baseline --agent random`), shown for comparison.")
+                      "--agent baseline --agent random --seeds 5`), shown for comparison.")
     lines.append("")
     for family in dict.fromkeys(row["family"] for row in summary):
         rows = [r for r in summary if r["family"] == family]

@@ -61,7 +61,8 @@ def machine() -> str:
     return f"{os.cpu_count()} x {cpu_model()}, {platform.system()} {platform.machine()}"
 
 
-def plan(suite: Suite, agents: Sequence[str], seeds: Sequence[int], *, threads: int = 0) -> list[Job]:
+def plan(suite: Suite, agents: Sequence[str], seeds: Sequence[int], *, threads: int = 0,
+         timeout_s: float = 0.0) -> list[Job]:
     """Every job of the benchmark, agents checked first (a spec that does not import stops it here)."""
     jobs = []
     for spec in agents:
@@ -90,7 +91,7 @@ def plan(suite: Suite, agents: Sequence[str], seeds: Sequence[int], *, threads: 
                     key=job_key(entry.name, spec, seed), suite=suite.name, entry=entry.name,
                     env_id=entry.env_id, family=entry.family, kwargs=entry.kwargs, episodes=entry.episodes,
                     view=entry.view, agent=spec, agent_spec=runs, seed=seed, threads=threads,
-                    sys_path=(os.getcwd(),),
+                    timeout_s=timeout_s, sys_path=(os.getcwd(),),
                 ))
     return jobs
 
@@ -121,6 +122,7 @@ def run_bench(
     workers: int | None = None,
     address: str | None = None,
     resume: bool = False,
+    job_timeout: float | None = None,
     progress: bool = True,
     reps: int = 2000,
     report: bool = True,
@@ -135,6 +137,8 @@ def run_bench(
         raise BenchError(f"executor={executor!r} is not allowed: one of {', '.join(EXECUTORS)}")
     if workers is not None and workers < 1:
         raise BenchError(f"workers={workers} is not allowed: it must be at least 1")
+    if job_timeout is not None and job_timeout <= 0:
+        raise BenchError(f"job_timeout={job_timeout} is not allowed: give a number of seconds > 0, or none")
     if not agents:
         raise BenchError("no agent given: name at least one (--agent baseline plays each entry's reference)")
     if len(set(agents)) != len(agents):
@@ -155,7 +159,7 @@ def run_bench(
 
     cores = os.cpu_count() or 1
     n_workers = workers or cores
-    jobs = plan(s, agents, seed_list, threads=max(1, cores // n_workers))
+    jobs = plan(s, agents, seed_list, threads=max(1, cores // n_workers), timeout_s=job_timeout or 0.0)
     done = store.done_keys()
     pending = [j for j in jobs if j.key not in done]
     cost = expected_seconds(s)

@@ -202,3 +202,23 @@ def test_ray_executor_matches_local(tiny, tmp_path):
     assert ray_run.counts == {"ok": 6} and (tmp_path / "ray" / "report.md").exists()
     metrics = {r["key"]: r["metrics"] for r in local.records}
     assert {r["key"]: r["metrics"] for r in ray_run.records} == metrics
+
+
+def test_job_timeout_fails_a_stuck_agent_and_the_run_goes_on(tiny, tmp_path, monkeypatch):
+    (tmp_path / "stuck.py").write_text(
+        "from loopgym.agents import RandomAgent\n\n"
+        "class Stuck(RandomAgent):\n"
+        "    def act(self, observation):\n"
+        "        while True:\n"
+        "            pass\n"
+    )
+    monkeypatch.chdir(tmp_path)
+    start = time.monotonic()
+    result = run_bench(tiny, ["stuck.py:Stuck", "random"], seeds=1, out=tmp_path / "run", workers=2,
+                       job_timeout=0.5, progress=False, report=False)
+    assert time.monotonic() - start < 30
+    stuck = [r for r in result.records if r["agent"] == "stuck.py:Stuck"]
+    assert len(stuck) == 3 and all(r["status"] == "failed" and "0.5 s" in r["error"] for r in stuck)
+    assert all(r["status"] == "ok" for r in result.records if r["agent"] == "random")
+    with pytest.raises(BenchError, match="job_timeout=0"):
+        run_bench(tiny, ["random"], out=tmp_path / "x", job_timeout=0, progress=False)
