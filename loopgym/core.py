@@ -194,7 +194,11 @@ class LoopEnv(gym.Env):
             raise gym.error.ResetNeeded(
                 f"{type(self).__name__}: the episode has ended (or never started); call reset()"
             )
-        if not self.action_space.contains(action):
+        try:
+            inside = self.action_space.contains(action)
+        except (ValueError, TypeError):  # gymnasium's MultiDiscrete raises on a wrong shape
+            inside = False
+        if not inside:
             text = repr(action)
             text = text if len(text) <= 200 else text[:200] + "..."
             raise ActionError(

@@ -37,11 +37,17 @@ ALGO_MODULES = ("stable_baselines3", "sb3_contrib")
 def plain_action(action: Any, space: gym.Space | None) -> Any:
     """``action`` as the env's space expects it: a Python ``int`` for ``Discrete`` (models and
     numpy code return 0-d arrays or numpy integers), an integer array for ``MultiDiscrete``, and
-    anything else unchanged."""
-    if isinstance(space, spaces.Discrete):
-        return int(np.asarray(action).reshape(-1)[0])
-    if isinstance(space, spaces.MultiDiscrete):
-        return np.asarray(action, dtype=space.dtype).reshape(space.shape)
+    anything else unchanged. An action that does not fit is passed on as it is, for the env to
+    refuse with an error that names its space."""
+    try:
+        if isinstance(space, spaces.Discrete):
+            flat = np.asarray(action).reshape(-1)
+            if flat.size == 1 and np.issubdtype(flat.dtype, np.integer):
+                return int(flat[0])
+        elif isinstance(space, spaces.MultiDiscrete):
+            return np.asarray(action, dtype=space.dtype).reshape(space.shape)
+    except (ValueError, TypeError):
+        pass
     return action
 
 

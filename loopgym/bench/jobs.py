@@ -42,11 +42,12 @@ class Job:
     episodes: int
     view: str | None
     agent: str  # the spec as the user gave it
-    agent_spec: str  # what runs ("baseline" resolved to the entry's reference agent)
+    agent_spec: str  # what runs ("baseline" resolved to the entry's reference agent, files made absolute)
     seed: int
     threads: int = 0  # torch threads per job (0: leave torch's default)
     timeout_s: float = 0.0  # a job still running after this long fails (0: no limit)
     sys_path: tuple[str, ...] = ()  # folders a worker adds to sys.path (the user's working folder)
+    agent_name: str = ""  # what the record calls the agent that ran (default: agent_spec)
 
 
 def job_key(entry: str, agent: str, seed: int) -> str:
@@ -73,7 +74,7 @@ def _mean_curve(curves: list[np.ndarray]) -> np.ndarray:
 def _base_record(job: Job) -> dict[str, Any]:
     return {
         "key": job.key, "suite": job.suite, "entry": job.entry, "env_id": job.env_id,
-        "family": job.family, "agent": job.agent, "agent_name": job.agent_spec, "seed": job.seed,
+        "family": job.family, "agent": job.agent, "agent_name": job.agent_name or job.agent_spec, "seed": job.seed,
         "status": "ok", "error": None, "traceback": None, "kind": None, "metrics": {}, "curves": {},
     }
 

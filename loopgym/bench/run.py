@@ -26,7 +26,7 @@ from typing import Any
 import loopgym
 from loopgym.bench.executors import EXECUTORS, run_local, run_ray
 from loopgym.bench.jobs import Job, job_key
-from loopgym.bench.specs import AgentSpecError, check_spec, resolve_baseline
+from loopgym.bench.specs import AgentSpecError, absolute_spec, check_spec, resolve_baseline
 from loopgym.bench.store import ResultStore, StoreError
 from loopgym.bench.suite import Suite, SuiteError, load_suite
 
@@ -90,8 +90,8 @@ def plan(suite: Suite, agents: Sequence[str], seeds: Sequence[int], *, threads: 
                 jobs.append(Job(
                     key=job_key(entry.name, spec, seed), suite=suite.name, entry=entry.name,
                     env_id=entry.env_id, family=entry.family, kwargs=entry.kwargs, episodes=entry.episodes,
-                    view=entry.view, agent=spec, agent_spec=runs, seed=seed, threads=threads,
-                    timeout_s=timeout_s, sys_path=(os.getcwd(),),
+                    view=entry.view, agent=spec, agent_spec=absolute_spec(runs), seed=seed, threads=threads,
+                    timeout_s=timeout_s, sys_path=(os.getcwd(),), agent_name=runs,
                 ))
     return jobs
 

@@ -174,6 +174,22 @@ def check_spec(spec: str) -> AgentSpec:
     return s
 
 
+def absolute_spec(spec: str) -> str:
+    """``spec`` with a relative file (``my_agent.py:MyAgent``, ``sb3:model.zip``) made absolute, so a
+    worker whose working folder differs (a Ray worker) finds the same file."""
+    s = parse_spec(spec)
+    t = s.target
+    if t.startswith("sb3:"):
+        algo, path = _sb3_parts(t)
+        new = f"sb3:{algo}:{Path(path).expanduser().resolve()}"
+    elif ":" in t and t.rpartition(":")[0].endswith(".py"):
+        where, _, attr = t.rpartition(":")
+        new = f"{Path(where).expanduser().resolve()}:{attr}"
+    else:
+        return spec
+    return new + s.raw[len(t):]
+
+
 def _sb3_parts(target: str) -> tuple[str, str]:
     rest = target.split(":", 1)[1]
     head, sep, tail = rest.partition(":")
