@@ -95,34 +95,81 @@ def _drain(pool: cf.ProcessPoolExecutor, pending: list[Job], workers: int, threa
             pool = _pool(workers, threads)
 
 
-def run_ray(jobs: Sequence[Job], workers: int | None, address: str | None = None) -> Iterator[dict[str, Any]]:
+def _warm_up() -> None:
+    """Import what jobs import (the families, and torch where installed), so a Ray worker pays for it
+    while the driver is still checking the suite rather than inside the first job."""
+    import importlib.util
+
+    import loopgym.bench.jobs  # noqa: F401
+    import loopgym.envs  # noqa: F401
+
+    if importlib.util.find_spec("torch") is not None:
+        import torch  # noqa: F401
+
+
+class RayExecutor:
     """The jobs as Ray tasks (one CPU each): on a new local Ray instance with ``workers`` CPUs, or on
     the cluster at ``address`` (``"auto"``, ``"ray://host:10001"``). loopgym and the agents' code must
-    be importable on the cluster's nodes (install it there, as with any Ray job)."""
-    try:
-        import ray
-    except ImportError:
-        raise RuntimeError('the ray executor needs Ray: pip install "loopgym[ray]"') from None
-    started_here = not ray.is_initialized()
-    if started_here:
-        kwargs: dict[str, Any] = {"include_dashboard": False, "log_to_driver": False,
-                                  "configure_logging": False}
-        if address:
-            kwargs["address"] = address
-        else:
-            kwargs["num_cpus"] = workers or os.cpu_count() or 1
-        ray.init(**kwargs)
-    try:
-        remote = ray.remote(num_cpus=1, max_retries=0)(run_job)
-        refs = {remote.remote(job): job for job in jobs}
-        waiting = list(refs)
-        while waiting:
-            done, waiting = ray.wait(waiting, num_returns=1)
-            ref = done[0]
-            try:
-                yield ray.get(ref)
-            except Exception as err:  # noqa: BLE001 - the task's worker died, or Ray lost it
-                yield _worker_died(refs[ref], err)
-    finally:
-        if started_here:
-            ray.shutdown()
+    be importable on the cluster's nodes (install it there, as with any Ray job).
+
+    :meth:`start` connects and sends each worker a warm-up task; call it before the slow parts of
+    planning so both happen at once. :meth:`run` yields records as tasks finish, then shuts down a
+    Ray instance it started."""
+
+    def __init__(self, workers: int | None, address: str | None = None):
+        self.workers, self.address = workers, address
+        self.started_here = False
+        self.ray: Any = None
+
+    def start(self) -> RayExecutor:
+        try:
+            import ray
+        except ImportError:
+            raise RuntimeError('the ray executor needs Ray: pip install "loopgym[ray]"') from None
+        self.ray = ray
+        if not ray.is_initialized():
+            kwargs: dict[str, Any] = {"include_dashboard": False, "log_to_driver": False,
+                                      "configure_logging": False}
+            if self.address:
+                kwargs["address"] = self.address
+            else:
+                kwargs["num_cpus"] = self.workers or os.cpu_count() or 1
+            ray.init(**kwargs)
+            self.started_here = True
+        cpus = int(ray.cluster_resources().get("CPU", 1))
+        warm = ray.remote(num_cpus=1, max_retries=0)(_warm_up)
+        self.warming = [warm.remote() for _ in range(max(1, min(cpus, self.workers or cpus)))]
+        return self
+
+    def run(self, jobs: Sequence[Job]) -> Iterator[dict[str, Any]]:
+        ray = self.ray
+        try:
+            remote = ray.remote(num_cpus=1, max_retries=0)(run_job)
+            # Ray does not start queued tasks in the order they were submitted, which would undo the
+            # longest-first order; so only as many tasks as there are CPUs (plus one, to hide the
+            # round trip) are handed to Ray at a time, and the next job goes in as one finishes
+            window = int(ray.cluster_resources().get("CPU", 1)) + 1
+            queue = list(jobs)[::-1]
+            refs: dict[Any, Job] = {}
+            while queue or refs:
+                while queue and len(refs) < window:
+                    job = queue.pop()
+                    refs[remote.remote(job)] = job
+                done, _ = ray.wait(list(refs), num_returns=1)
+                job = refs.pop(done[0])
+                try:
+                    yield ray.get(done[0])
+                except Exception as err:  # noqa: BLE001 - the task's worker died, or Ray lost it
+                    yield _worker_died(job, err)
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        if self.started_here and self.ray is not None:
+            self.ray.shutdown()
+            self.started_here = False
+
+
+def run_ray(jobs: Sequence[Job], workers: int | None, address: str | None = None) -> Iterator[dict[str, Any]]:
+    """:class:`RayExecutor` started and run over ``jobs``."""
+    return RayExecutor(workers, address).start().run(jobs)

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 import loopgym
-from loopgym.bench.executors import EXECUTORS, run_local, run_ray
+from loopgym.bench.executors import EXECUTORS, RayExecutor, run_local
 from loopgym.bench.jobs import Job, job_key
 from loopgym.bench.specs import AgentSpecError, absolute_spec, check_spec, resolve_baseline
 from loopgym.bench.store import ResultStore, StoreError
@@ -143,6 +143,20 @@ def run_bench(
         raise BenchError("no agent given: name at least one (--agent baseline plays each entry's reference)")
     if len(set(agents)) != len(agents):
         raise BenchError(f"an agent is named twice in {list(agents)}")
+    start = time.perf_counter()
+    ray_executor = None
+    if executor == "ray":  # Ray starts its processes and warms its workers while the suite is checked
+        ray_executor = RayExecutor(workers, address).start()
+    try:
+        return _run(suite, agents, seeds, out, executor, workers, resume, job_timeout, progress, reps,
+                    report, command, console, start, ray_executor)
+    finally:
+        if ray_executor is not None:
+            ray_executor.close()
+
+
+def _run(suite, agents, seeds, out, executor, workers, resume, job_timeout, progress, reps, report, command,
+         console, start, ray_executor) -> BenchResult:
     try:
         s = suite if isinstance(suite, Suite) else load_suite(suite)
     except SuiteError as err:
@@ -167,14 +181,15 @@ def run_bench(
 
     meta = _manifest(store, s, agents, seed_list, executor, n_workers, command)
     store.write_manifest(meta)
-    start = time.perf_counter()
+    if executor == "local":
+        start = time.perf_counter()  # (Ray's clock started with Ray, which started first)
     ran, interrupted = 0, False
     counts: Counter[str] = Counter()
     try:
         if executor == "local":  # the pool forks now, before the progress bar's thread exists
             stream = run_local(pending, min(n_workers, max(len(pending), 1)))
         else:
-            stream = run_ray(pending, workers, address)
+            stream = ray_executor.run(pending)
         with store, _progress(progress, console, len(jobs), len(jobs) - len(pending), s.name) as bar:
             for record in stream:
                 store.append(record)
