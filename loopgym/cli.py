@@ -153,16 +153,23 @@ def cmd_bench(args: argparse.Namespace, console: Console) -> int:
                       f"in {result.out}); finish with: loopgym bench --suite {args.suite} --out {result.out} "
                       "--resume (and the same --agent and --seeds)")
         return 130
-    _print_summary(console, result.records, args.reps)
+    _print_summary(console, result.records, args.reps, result.out if result.report else None)
     console.print(f"{result.ran} jobs run, {result.already} already done ({counts}) in "
                   f"{result.wall_seconds:.1f} s; report: {result.report}")
     return 1 if result.counts.get("failed") else 0
 
 
-def _print_summary(console: Console, records: list[dict[str, Any]], reps: int) -> None:
+def _print_summary(console: Console, records: list[dict[str, Any]], reps: int, out: Any = None) -> None:
+    """The per-entry table: from the report's ``summary.csv`` when there is one (the bootstrap is not
+    drawn twice), else computed from ``records``."""
+    from pathlib import Path
+
+    from loopgym.bench.report import read_csv
     from loopgym.bench.stats import summary_rows
 
-    rows = [r for r in summary_rows(records, reps=reps) if r["n"]]
+    csv_path = Path(out) / "summary.csv" if out is not None else None
+    rows = read_csv(csv_path) if csv_path is not None and csv_path.exists() else summary_rows(records, reps=reps)
+    rows = [r for r in rows if r["n"]]
     if not rows:
         return
     table = Table(title="gold: IQM [95% stratified bootstrap CI] over seeds")
@@ -195,8 +202,16 @@ def cmd_report(args: argparse.Namespace, console: Console) -> int:
     records = store.records()
     if not records:
         raise UsageError(f"{args.dir} holds no finished jobs yet")
+    from loopgym.bench.run import in_suite_order
+    from loopgym.bench.suite import SuiteError, load_suite
+
+    try:
+        suite = load_suite(meta.get("suite_path") or meta["suite"], check_envs=False)
+    except SuiteError:  # the suite file moved: keep the order the jobs finished in
+        suite = None
+    records = in_suite_order(records, suite, meta.get("agents", []))
     path = write_report(store.out, records, meta, reps=args.reps, reference=load_reference(meta["suite"]))
-    _print_summary(console, records, args.reps)
+    _print_summary(console, records, args.reps, store.out)
     console.print(f"report: {path}")
     return 0
 

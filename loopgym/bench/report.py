@@ -22,7 +22,7 @@ from typing import Any
 from loopgym.bench import plots as bench_plots
 from loopgym.bench.stats import DEFAULT_REPS, aggregate_rows, summary_rows
 
-__all__ = ["load_reference", "write_csv", "write_report", "fmt"]
+__all__ = ["load_reference", "read_csv", "write_csv", "write_report", "fmt"]
 
 #: columns of summary.csv and aggregate.csv that come first (and head the file of an empty run)
 SUMMARY_COLUMNS = ("suite", "entry", "env_id", "family", "agent", "agent_name", "n", "failed", "skipped",
@@ -34,6 +34,12 @@ TEXT_COLUMNS = {"suite", "entry", "env_id", "family", "agent", "agent_name"}
 EXTRAS = {"regret": "regret", "attempts": "attempts", "acc": "ACC", "forgetting": "forgetting", "bwt": "BWT"}
 #: lines of a failed job's traceback quoted in the report
 TRACEBACK_LINES = 15
+
+
+def read_csv(path: str | os.PathLike) -> list[dict]:
+    """Rows of a ``summary.csv`` or ``aggregate.csv`` this module wrote, numbers parsed back."""
+    with open(path, newline="", encoding="utf-8") as f:
+        return [{k: _parse(k, v) for k, v in row.items()} for row in csv.DictReader(f)]
 
 
 def load_reference(suite: str) -> list[dict] | None:

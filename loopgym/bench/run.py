@@ -108,6 +108,16 @@ def expected_seconds(suite: Suite) -> dict[str, float]:
     return {k: max(v) for k, v in out.items()}
 
 
+def in_suite_order(records: list[dict[str, Any]], suite: Suite | None, agents: Sequence[str] = ()
+                   ) -> list[dict[str, Any]]:
+    """Records sorted as the suite lists its entries, then by agent (as given) and seed, so tables
+    read in the suite's order rather than the order jobs happened to finish."""
+    entries = {e.name: i for i, e in enumerate(suite.entries)} if suite is not None else {}
+    agent_order = {a: i for i, a in enumerate(agents)}
+    return sorted(records, key=lambda r: (entries.get(r["entry"], len(entries)),
+                                          agent_order.get(r["agent"], len(agent_order)), r["agent"], r["seed"]))
+
+
 def default_out(suite: str) -> Path:
     return Path("loopgym-runs") / f"{suite}-{dt.datetime.now():%Y%m%d-%H%M%S}"
 
@@ -205,7 +215,7 @@ def _run(suite, agents, seeds, out, executor, workers, resume, job_timeout, prog
     runs[-1].update(finished=_now(), wall_seconds=wall, jobs_run=ran, interrupted=interrupted)
     meta.update(finished=_now(), wall_seconds=sum(r.get("wall_seconds") or 0 for r in runs))
     store.write_manifest(meta)
-    records = store.records()
+    records = in_suite_order(store.records(), s, meta["agents"])
     latest = Counter(r["status"] for r in records)
     report_path = None
     if report and records:
