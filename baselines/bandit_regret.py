@@ -36,6 +36,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 import loopgym
 from loopgym.agents import AGENTS, make_agent
+from loopgym.bench.run import cpu_model
 from loopgym.metrics import mean_ci
 from loopgym.runner import run_episode
 
@@ -116,16 +117,6 @@ def run_jobs(fn, jobs: list, label: str, workers: int) -> list:
                     results.append(result)
                     progress.advance(task)
     return results
-
-
-def cpu_model() -> str:
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.lower().startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or "unknown"
 
 
 def run_table(rows: list[Row], policies: list[str], seeds: int, horizon: int, workers: int) -> list[dict]:
