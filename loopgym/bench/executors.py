@@ -15,26 +15,17 @@ import traceback
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-from loopgym.bench.jobs import Job, run_job
+from loopgym.bench.jobs import Job, base_record, run_job
 
 EXECUTORS = ("local", "ray")
 
 
 def _worker_died(job: Job, err: BaseException) -> dict[str, Any]:
-    from loopgym.bench.jobs import _base_record
-
-    record = _base_record(job)
+    record = base_record(job)
     record.update(status="failed", error=f"worker process died: {type(err).__name__}: {err}"[:500],
                   traceback="".join(traceback.format_exception(err)), seconds=0.0, worker="?",
                   finished=None)
     return record
-
-
-def _init_worker(threads: int) -> None:
-    # before anything in the worker imports torch or numpy's BLAS: one pool of threads per worker,
-    # not one per core, or W workers would fight over the cores W times over
-    for var in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS"):
-        os.environ[var] = str(threads)
 
 
 def _context() -> multiprocessing.context.BaseContext:
@@ -45,9 +36,9 @@ def _context() -> multiprocessing.context.BaseContext:
     return multiprocessing.get_context("fork" if "fork" in methods else "spawn")
 
 
-def _pool(workers: int, threads: int) -> cf.ProcessPoolExecutor:
-    return cf.ProcessPoolExecutor(max_workers=workers, mp_context=_context(), initializer=_init_worker,
-                                  initargs=(max(threads, 1),))
+def _pool(workers: int) -> cf.ProcessPoolExecutor:
+    # each job sets its own thread budget (Job.threads) before it builds its agent
+    return cf.ProcessPoolExecutor(max_workers=workers, mp_context=_context())
 
 
 def run_local(jobs: Sequence[Job], workers: int) -> Iterator[dict[str, Any]]:
@@ -56,12 +47,10 @@ def run_local(jobs: Sequence[Job], workers: int) -> Iterator[dict[str, Any]]:
     code, the OOM killer) fails a job it held, and a fresh pool takes the rest."""
     if workers <= 1:
         return (run_job(job) for job in jobs)
-    threads = jobs[0].threads if jobs else 1
-    return _drain(_pool(workers, threads), list(jobs), workers, threads)
+    return _drain(_pool(workers), list(jobs), workers)
 
 
-def _drain(pool: cf.ProcessPoolExecutor, pending: list[Job], workers: int, threads: int
-           ) -> Iterator[dict[str, Any]]:
+def _drain(pool: cf.ProcessPoolExecutor, pending: list[Job], workers: int) -> Iterator[dict[str, Any]]:
     while pending:
         requeue: list[Job] = []
         finished = False
@@ -92,7 +81,7 @@ def _drain(pool: cf.ProcessPoolExecutor, pending: list[Job], workers: int, threa
             pool.shutdown(wait=finished, cancel_futures=True)
         pending = requeue
         if pending:
-            pool = _pool(workers, threads)
+            pool = _pool(workers)
 
 
 def _warm_up() -> None:
@@ -163,6 +152,12 @@ class RayExecutor:
                     yield _worker_died(job, err)
         finally:
             self.close()
+
+    def __enter__(self) -> RayExecutor:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
     def close(self) -> None:
         if self.started_here and self.ray is not None:

@@ -71,7 +71,7 @@ def _mean_curve(curves: list[np.ndarray]) -> np.ndarray:
     return np.nanmean(stacked, axis=0)
 
 
-def _base_record(job: Job) -> dict[str, Any]:
+def base_record(job: Job) -> dict[str, Any]:
     return {
         "key": job.key, "suite": job.suite, "entry": job.entry, "env_id": job.env_id,
         "family": job.family, "agent": job.agent, "agent_name": job.agent_name or job.agent_spec, "seed": job.seed,
@@ -82,7 +82,7 @@ def _base_record(job: Job) -> dict[str, Any]:
 def run_job(job: Job) -> dict[str, Any]:
     """Run ``job`` and return its record (never raises, except on KeyboardInterrupt)."""
     start = time.perf_counter()
-    record = _base_record(job)
+    record = base_record(job)
     for folder in job.sys_path:
         if folder not in sys.path:
             sys.path.append(folder)
@@ -176,6 +176,8 @@ def _play_episodes(job: Job, env: gym.Env, agent: Any, record: dict[str, Any]) -
         results.append(run_episode(env, agent, seed=job.seed * job.episodes + i, on_step=steps.append))
         if steps and "cumulative_regret" in steps[0]:
             regret_curves.append(np.array([s["cumulative_regret"] for s in steps], dtype=float))
+        # the "reward" curve is the running mean of each step's gold (the hidden per-step score in
+        # [0, 1]), not of the training reward, so curves of different envs share a scale
         rewards = np.array([s.get("gold", 0.0) for s in steps], dtype=float)
         reward_curves.append(np.cumsum(rewards) / np.arange(1, len(rewards) + 1) if len(rewards) else rewards)
         hits.append(np.array([bool(s.get("success")) for s in steps]))

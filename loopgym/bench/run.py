@@ -12,6 +12,7 @@ the rest run on the chosen executor, and each record is written the moment it ar
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
 import os
@@ -154,76 +155,66 @@ def run_bench(
     if len(set(agents)) != len(agents):
         raise BenchError(f"an agent is named twice in {list(agents)}")
     start = time.perf_counter()
-    ray_executor = None
-    if executor == "ray":  # Ray starts its processes and warms its workers while the suite is checked
-        ray_executor = RayExecutor(workers, address).start()
-    try:
-        return _run(suite, agents, seeds, out, executor, workers, resume, job_timeout, progress, reps,
-                    report, command, console, start, ray_executor)
-    finally:
-        if ray_executor is not None:
-            ray_executor.close()
+    # Ray starts its processes and warms its workers while the suite below is checked
+    with RayExecutor(workers, address) if executor == "ray" else contextlib.nullcontext() as ray_executor:
+        try:
+            s = suite if isinstance(suite, Suite) else load_suite(suite)
+        except SuiteError as err:
+            raise BenchError(str(err)) from None
+        seeds = s.seeds if seeds is None else seeds
+        seed_list = list(range(seeds)) if isinstance(seeds, int) else [int(x) for x in seeds]
+        if not seed_list:
+            raise BenchError("seeds must hold at least one seed")
+        out = Path(out) if out is not None else default_out(s.name)
+        try:
+            store = ResultStore.open(out, s, resume=resume)
+        except StoreError as err:
+            raise BenchError(str(err)) from None
 
+        cores = os.cpu_count() or 1
+        n_workers = workers or cores
+        jobs = plan(s, agents, seed_list, threads=max(1, cores // n_workers), timeout_s=job_timeout or 0.0)
+        done = store.done_keys()
+        pending = [j for j in jobs if j.key not in done]
+        cost = expected_seconds(s)
+        pending.sort(key=lambda j: -cost.get(j.entry, 0.0))  # stable: plan order among equals
 
-def _run(suite, agents, seeds, out, executor, workers, resume, job_timeout, progress, reps, report, command,
-         console, start, ray_executor) -> BenchResult:
-    try:
-        s = suite if isinstance(suite, Suite) else load_suite(suite)
-    except SuiteError as err:
-        raise BenchError(str(err)) from None
-    seed_list = list(range(s.seeds if seeds is None else seeds)) if seeds is None or isinstance(seeds, int) \
-        else [int(x) for x in seeds]
-    if not seed_list:
-        raise BenchError("seeds must hold at least one seed")
-    out = Path(out) if out is not None else default_out(s.name)
-    try:
-        store = ResultStore.open(out, s, resume=resume)
-    except StoreError as err:
-        raise BenchError(str(err)) from None
+        meta = _manifest(store, s, agents, seed_list, executor, n_workers, command)
+        store.write_manifest(meta)
+        if executor == "local":
+            start = time.perf_counter()  # (Ray's clock started with Ray, which started first)
+        ran, interrupted = 0, False
+        counts: Counter[str] = Counter()
+        try:
+            if executor == "local":  # the pool forks now, before the progress bar's thread exists
+                stream = run_local(pending, min(n_workers, max(len(pending), 1)))
+            else:
+                stream = ray_executor.run(pending)
+            with store, _progress(progress, console, len(jobs), len(jobs) - len(pending), s.name) as bar:
+                for record in stream:
+                    store.append(record)
+                    ran += 1
+                    counts[record["status"]] += 1
+                    if record["status"] == "failed":
+                        console.print(f"[red]failed[/] {record['key']}: {record['error']}", highlight=False)
+                    bar.advance(counts)
+        except KeyboardInterrupt:
+            interrupted = True
+        wall = time.perf_counter() - start
+        runs = meta.setdefault("runs", [])
+        runs[-1].update(finished=_now(), wall_seconds=wall, jobs_run=ran, interrupted=interrupted)
+        meta.update(finished=_now(), wall_seconds=sum(r.get("wall_seconds") or 0 for r in runs))
+        store.write_manifest(meta)
+        records = in_suite_order(store.records(), s, meta["agents"])
+        latest = Counter(r["status"] for r in records)
+        report_path = None
+        if report and records:
+            from loopgym.bench.report import load_reference, write_report
 
-    cores = os.cpu_count() or 1
-    n_workers = workers or cores
-    jobs = plan(s, agents, seed_list, threads=max(1, cores // n_workers), timeout_s=job_timeout or 0.0)
-    done = store.done_keys()
-    pending = [j for j in jobs if j.key not in done]
-    cost = expected_seconds(s)
-    pending.sort(key=lambda j: -cost.get(j.entry, 0.0))  # stable: plan order among equals
-
-    meta = _manifest(store, s, agents, seed_list, executor, n_workers, command)
-    store.write_manifest(meta)
-    if executor == "local":
-        start = time.perf_counter()  # (Ray's clock started with Ray, which started first)
-    ran, interrupted = 0, False
-    counts: Counter[str] = Counter()
-    try:
-        if executor == "local":  # the pool forks now, before the progress bar's thread exists
-            stream = run_local(pending, min(n_workers, max(len(pending), 1)))
-        else:
-            stream = ray_executor.run(pending)
-        with store, _progress(progress, console, len(jobs), len(jobs) - len(pending), s.name) as bar:
-            for record in stream:
-                store.append(record)
-                ran += 1
-                counts[record["status"]] += 1
-                if record["status"] == "failed":
-                    console.print(f"[red]failed[/] {record['key']}: {record['error']}", highlight=False)
-                bar.advance(counts)
-    except KeyboardInterrupt:
-        interrupted = True
-    wall = time.perf_counter() - start
-    runs = meta.setdefault("runs", [])
-    runs[-1].update(finished=_now(), wall_seconds=wall, jobs_run=ran, interrupted=interrupted)
-    meta.update(finished=_now(), wall_seconds=sum(r.get("wall_seconds") or 0 for r in runs))
-    store.write_manifest(meta)
-    records = in_suite_order(store.records(), s, meta["agents"])
-    latest = Counter(r["status"] for r in records)
-    report_path = None
-    if report and records:
-        from loopgym.bench.report import load_reference, write_report
-
-        report_path = write_report(out, records, meta, reps=reps, reference=load_reference(s.name))
-    return BenchResult(out=out, report=report_path, records=records, ran=ran, already=len(jobs) - len(pending),
-                       counts=dict(latest), wall_seconds=wall, interrupted=interrupted)
+            report_path = write_report(out, records, meta, reps=reps, reference=load_reference(s.name))
+        return BenchResult(out=out, report=report_path, records=records, ran=ran,
+                           already=len(jobs) - len(pending), counts=dict(latest), wall_seconds=wall,
+                           interrupted=interrupted)
 
 
 def _now() -> str:

@@ -129,6 +129,14 @@ def _check_kwargs(obj: Any, kwargs: dict[str, Any], spec: str) -> None:
         pass
 
 
+def _learner_params(obj: Any) -> set[str] | None:
+    """For a ContinualLearner class (``predict``/``observe``, no ``act``): which of ``info`` and ``seed``
+    its constructor asks for (it is given those); ``None`` for anything else."""
+    if not (inspect.isclass(obj) and not hasattr(obj, "act") and hasattr(obj, "predict")):
+        return None
+    return {"info", "seed"} & set(inspect.signature(obj).parameters)
+
+
 def check_spec(spec: str) -> AgentSpec:
     """Parse ``spec`` and make sure it can be built (imports, arguments), in the parent process, so a
     typo fails before any job starts. ``baseline`` is checked per entry when its jobs are made."""
@@ -158,10 +166,9 @@ def check_spec(spec: str) -> AgentSpec:
             raise AgentSpecError(f"agent spec {spec!r}: {err}") from None
     elif ":" in t:
         obj = _load_attr(t)
-        if inspect.isclass(obj) and not hasattr(obj, "act") and hasattr(obj, "predict"):
-            # a ContinualLearner class gets the stream's description and the seed when it asks for them
-            params = inspect.signature(obj).parameters
-            _check_kwargs(obj, {**s.kwargs, **{k: None for k in ("info", "seed") if k in params}}, spec)
+        learner = _learner_params(obj)
+        if learner is not None:
+            _check_kwargs(obj, {**s.kwargs, **dict.fromkeys(learner)}, spec)
         elif inspect.isclass(obj):
             _check_kwargs(obj, s.kwargs, spec)
         elif not callable(obj):
@@ -231,12 +238,10 @@ def build(spec: str, *, family: str) -> tuple[str, Any]:
 
         return "agent", ChatAgent(**s.kwargs)
     obj = _load_attr(AGENTS.get(t, t))
-    if inspect.isclass(obj) and not hasattr(obj, "act") and hasattr(obj, "predict"):
-        # a ContinualLearner class: it gets the stream's description and the seed if it asks for them
-        params = inspect.signature(obj).parameters
-
+    learner = _learner_params(obj)
+    if learner is not None:
         def factory(info, seed, cls=obj, kwargs=s.kwargs):
-            extra = {k: v for k, v in (("info", info), ("seed", seed)) if k in params}
+            extra = {k: v for k, v in (("info", info), ("seed", seed)) if k in learner}
             return cls(**kwargs, **extra)
 
         return "learner", factory
