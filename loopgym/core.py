@@ -8,6 +8,7 @@ to encode the feedback as the next observation. Families supply a Task and two V
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import string
 from abc import ABC, abstractmethod
@@ -141,6 +142,9 @@ class FreeText(spaces.Text):
         return f"FreeText(max_length={self.max_length})"
 
 
+_SNAPSHOT_KEYS = {"problem", "feedback", "attempt", "done", "rng", "view"}
+
+
 class LoopEnv(gym.Env):
     """The generic environment. Subclasses only declare ``task_cls`` and ``views`` (and a docstring).
 
@@ -219,6 +223,32 @@ class LoopEnv(gym.Env):
         }
         info.update(self.task.step_info(self.problem, feedback))
         return self.view.encode(self.problem, feedback), feedback.reward, terminated, truncated, info
+
+    # ------------------------------------------------------------------------------ branching
+    def _shared_memo(self) -> dict[int, Any]:
+        # the task (corpora, datasets) and the spaces are never copied: a snapshot holds episode state
+        keep = [self.task, self.view.task, self.action_space, self.observation_space]
+        return {id(o): o for o in keep}
+
+    def snapshot(self) -> Any:
+        """The episode as it stands (problem, feedback, attempt count, view state, RNG), to come back to
+        with :meth:`restore`; search agents (expert iteration, MCTS) branch with these. A snapshot is
+        independent of the env: stepping on does not change it, and it can be restored many times."""
+        view = {k: v for k, v in vars(self.view).items() if k not in ("task", "action_space", "observation_space")}
+        state = {"problem": self.problem, "feedback": self.feedback, "attempt": self.attempt,
+                 "done": self._done, "rng": self._np_random, "view": view}  # fmt: skip
+        return copy.deepcopy(state, self._shared_memo())
+
+    def restore(self, snapshot: Any) -> None:
+        """Put the episode back where :meth:`snapshot` took it (the next ``step`` continues from there)."""
+        if not isinstance(snapshot, dict) or set(snapshot) != _SNAPSHOT_KEYS:
+            raise TypeError(
+                f"{type(self).__name__}.restore needs a value returned by snapshot(), got {type(snapshot).__name__}"
+            )
+        state = copy.deepcopy(snapshot, self._shared_memo())
+        self.problem, self.feedback, self.attempt = state["problem"], state["feedback"], state["attempt"]
+        self._done, self._np_random = state["done"], state["rng"]
+        vars(self.view).update(state["view"])
 
     def action_masks(self) -> np.ndarray:
         """Which actions are allowed now (for sb3-contrib's MaskablePPO): the view's mask where its

@@ -49,7 +49,9 @@ class CodeRepair(LoopEnv):
     ``tasks=None`` (a JSONL path in the HumanEvalPack layout instead of the corpus), ``split="train"``
     (``"test"``, ``"all"``), ``bugs=None`` (1-3), ``size="any"`` (``small``/``medium``/``large``),
     ``feedback="trace"``, ``max_attempts=8``, ``timeout_s=1.0``, ``memory_mb=256``,
-    ``n_candidates=32``, ``shaping=1.0``, ``solve_bonus=1.0``, ``attempt_cost=0.05``.
+    ``n_candidates=32``, ``shaping=1.0``, ``solve_bonus=1.0``, ``attempt_cost=0.05``,
+    ``cache_size=4096`` (sandbox reports kept per env, keyed by task and program, so a program met
+    again is not run again; 0 runs every attempt).
 
     ## Version History
     * v0: initial version.

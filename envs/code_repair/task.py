@@ -23,6 +23,7 @@ import dataclasses
 import functools
 import json
 import re
+from collections import OrderedDict
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -80,6 +81,7 @@ class CodeRepairConfig:
     shaping: float = 1.0
     solve_bonus: float = 1.0
     attempt_cost: float = 0.05
+    cache_size: int = 4096
 
     def validate(self) -> None:
         if self.tasks is not None and not isinstance(self.tasks, str | Path):
@@ -96,6 +98,7 @@ class CodeRepairConfig:
         self.shaping = check_float("shaping", self.shaping)
         self.solve_bonus = check_float("solve_bonus", self.solve_bonus)
         self.attempt_cost = check_float("attempt_cost", self.attempt_cost, low=0.0)
+        self.cache_size = check_int("cache_size", self.cache_size, low=0)
 
 
 # ------------------------------------------------------------------------------------- task sources
@@ -218,6 +221,9 @@ class CodeRepairTask(Task[CodeRepairConfig]):
         self.by_id = {s.task_id: s for s in specs}
         #: the vector view edits canonical programs (``ast.unparse``) so its line numbers are stable
         self.canonicalise = False
+        #: sandbox reports of programs already run, (task id, program) -> Report, least recent first;
+        #: learners revisit the same programs (every reset runs the buggy one), and a run is the cost
+        self._reports: OrderedDict[tuple[str, str], sandbox.Report] = OrderedDict()
 
     @property
     def max_attempts(self) -> int:
@@ -300,6 +306,23 @@ class CodeRepairTask(Task[CodeRepairConfig]):
             return f"The program does not define `{spec.entry_point}`; answer with the whole corrected program."
         return None
 
+    def _report(self, spec: RepairSpec, program: str, cases: list, nv: int) -> sandbox.Report:
+        c = self.config
+        key = (spec.task_id, program)
+        report = self._reports.get(key)
+        if report is not None:
+            self._reports.move_to_end(key)
+            return report
+        report = sandbox.run_tests(
+            program, spec.entry_point, cases, timeout_s=c.timeout_s, memory_mb=c.memory_mb,
+            coverage=range(nv),
+        )  # fmt: skip
+        if c.cache_size:
+            self._reports[key] = report
+            if len(self._reports) > c.cache_size:
+                self._reports.popitem(last=False)
+        return report
+
     def _run(self, problem: RepairProblem, program: str) -> CodeFeedback:
         spec, c = problem.spec, self.config
         reason = self.check_program(spec, program)
@@ -307,10 +330,7 @@ class CodeRepairTask(Task[CodeRepairConfig]):
             return self._invalid(problem, reason)
         cases = list(spec.visible) + list(spec.hidden)
         nv = len(spec.visible)
-        report = sandbox.run_tests(
-            program, spec.entry_point, cases, timeout_s=c.timeout_s, memory_mb=c.memory_mb,
-            coverage=range(nv),
-        )  # fmt: skip
+        report = self._report(spec, program, cases, nv)
         vis, hid = report.passed[:nv], report.passed[nv:]
         failures = []
         for i in range(nv):
