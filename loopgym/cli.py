@@ -6,6 +6,7 @@
     loopgym bench [--suite quick] [--agent SPEC ...] [--seeds N] [--out DIR] [--resume]
                   [--executor local|ray] [--workers W] [--address ADDR]
     loopgym report DIR
+    loopgym reproduce NAME [--scale small|full] [--seeds N] [--workers W] [--out DIR] | --list
 
 Bad input (an unknown id, agent or argument) prints one line saying what was wrong and exits 2.
 """
@@ -216,6 +217,53 @@ def cmd_report(args: argparse.Namespace, console: Console) -> int:
     return 0
 
 
+def cmd_reproduce(args: argparse.Namespace, console: Console) -> int:
+    try:
+        from loopgym.baselines import reproduce
+        from loopgym.baselines.training import BaselineConfigError
+    except ImportError as err:
+        raise UsageError(f"reproduce needs the baselines: pip install 'loopgym[baselines,bench]' ({err})") from None
+    if args.list or args.name is None:
+        if args.name is None and not args.list:
+            raise UsageError("give a baseline NAME or --list")
+        table = Table(title="loopgym reproduce NAME")
+        for col in ("name", "baseline", "env", "metric", "small (reference IQM)", "full (reference IQM)"):
+            table.add_column(col, no_wrap=True)
+        for name, t in sorted(reproduce.targets().items()):
+            refs = []
+            for scale in ("small", "full"):
+                ref = reproduce.load_reference(name, scale)
+                refs.append(f"{ref['summary']['iqm']:.3g} ({len(ref['summary']['seeds'])} seeds)" if ref else "-")
+            table.add_row(name, t.baseline, t.env, t.metric, *refs)
+        console.print(table)
+        return 0
+    try:
+        import stable_baselines3  # noqa: F401
+        import torch  # noqa: F401
+    except ImportError as err:
+        raise UsageError(f"reproduce needs torch and stable-baselines3: pip install 'loopgym[baselines]' ({err})") from None
+    try:
+        record = reproduce.run(args.name, scale=args.scale, seeds=args.seeds, out=args.out,
+                               workers=args.workers or reproduce.default_workers(), device=args.device,
+                               progress=not args.quiet, save_reference=args.save_reference, console=console)
+    except BaselineConfigError as err:
+        raise UsageError(str(err)) from None
+    s = record["summary"]
+    table = Table(title=f"{record['name']} ({record['scale']}): held-out {s['metric']} per seed")
+    table.add_column("seed", justify="right")
+    table.add_column(s["metric"], justify="right")
+    table.add_column("env steps", justify="right")
+    table.add_column("steps/s", justify="right")
+    for r in record["runs"]:
+        table.add_row(str(r["seed"]), f"{r['final']:.4g}", str(r["env_steps"]), f"{r['steps_per_s']:.0f}")
+    console.print(table)
+    console.print(f"IQM {s['iqm']:.4g} [95% CI {s['low']:.4g}, {s['high']:.4g}] over {len(s['seeds'])} seeds, "
+                  f"{record['wall_s']:.0f} s on {record['device']}")
+    color = {True: "green", False: "red", None: "yellow"}[record["reproduced"]]
+    console.print(f"[{color}]{record['verdict']}[/]", highlight=False)
+    return 1 if record["reproduced"] is False else 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="loopgym", description=__doc__.split("\n\n")[0])
     parser.add_argument("--version", action="version", version=f"loopgym {loopgym.__version__}")
@@ -261,6 +309,19 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("dir", help="the --out folder of a loopgym bench run")
     p.add_argument("--reps", type=int, default=2000, help="bootstrap resamples per interval")
     p.set_defaults(func=cmd_report)
+
+    p = sub.add_parser("reproduce", help="re-run a pinned baseline and compare it with its stored reference")
+    p.add_argument("name", nargs="?", help="a baseline, e.g. ppo-bernoulli (see --list)")
+    p.add_argument("--list", action="store_true", help="list the baselines and their reference numbers")
+    p.add_argument("--scale", choices=["small", "full"], default="small",
+                   help="small: minutes, what CI checks; full: what the stored reference numbers came from")
+    p.add_argument("--seeds", type=int, help="seeds 0..N-1 (default: as many as the reference has)")
+    p.add_argument("--workers", type=int, help="seeds trained in parallel (default: the CPU cores, at most 5)")
+    p.add_argument("--out", help="results folder (default: loopgym-runs/reproduce/NAME-SCALE); resumable")
+    p.add_argument("--device", default="auto", help="auto (CUDA when there is a GPU), cpu, cuda, cuda:1, ...")
+    p.add_argument("--save-reference", action="store_true", help="store this run as the reference (maintainers)")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.set_defaults(func=cmd_reproduce)
     return parser
 
 
