@@ -9,7 +9,8 @@ arguments and held-out overrides, the algorithm and its hyperparameters:
   must learn to explore within an episode from its own memory (RL², Duan et al. 2016). Arms are drawn
   afresh every episode, so what it learns is a bandit algorithm, not the arms.
 * ``MaskablePPO`` where the vector view's candidates vary (code repair, math revision): it never picks
-  an empty slot.
+  an empty slot. Its policy is ``CandidatePolicy`` (``candidate_policy.py``): one network scores every
+  candidate's row, the same network expert iteration's apprentice uses.
 * ``PPO`` elsewhere (the streams, whose labels are all always allowed).
 
 A run trains on ``n_envs`` copies of the env, evaluates the policy on held-out episodes every
@@ -80,7 +81,11 @@ def _algo_class(algo: str) -> type:
     return getattr(sb3_contrib, algo)
 
 
-def _policy(cfg: dict[str, Any], space: gym.Space) -> str:
+def _policy(cfg: dict[str, Any], space: gym.Space) -> Any:
+    if cfg.get("policy") == "CandidatePolicy":
+        from loopgym.baselines.candidate_policy import CandidatePolicy
+
+        return CandidatePolicy
     if "policy" in cfg:
         return cfg["policy"]
     multi = isinstance(space, gym.spaces.Dict)
