@@ -38,7 +38,7 @@ from loopgym.runner import run_episode
 
 SCALES = ("small", "full")
 #: metrics a baseline may be scored by, and whether higher is better
-METRICS = {"success": True, "gold": True, "score": True, "regret": False}
+METRICS = {"success": True, "gold": True, "score": True, "regret": False, "acc": True}
 #: seeds of held-out evaluation episodes start here, far from any training episode's seed
 EVAL_SEED = 1_000_000
 
@@ -151,7 +151,7 @@ def evaluate(agent: Any, cfg: dict[str, Any], episodes: int | None = None, env: 
     finally:
         if own:
             env.close()
-    out = {
+    out: dict[str, float] = {
         "success": float(np.mean([r.success for r in results])),
         "gold": float(np.mean([r.gold for r in results])),
         "return": float(np.mean([r.episode_return for r in results])),
@@ -164,7 +164,31 @@ def evaluate(agent: Any, cfg: dict[str, Any], episodes: int | None = None, env: 
     scores = [r.score for r in results if r.score is not None]
     if scores:
         out["score"] = float(np.mean(scores))
+    if hasattr(getattr(env.unwrapped, "task", None), "test_sets"):
+        out["acc"] = stream_test_accuracy(agent, env, EVAL_SEED)
     return out
+
+
+def stream_test_accuracy(agent: Any, env: gym.Env, seed: int) -> float:
+    """A fixed policy's accuracy on a stream's held-out test sets (the mean over tasks): the ``acc`` a
+    continual learner reports at the end of the stream, for an agent that does not learn inside the
+    episode. Each test sample is shown as a first observation (no previous label), with its task where
+    the scenario shows tasks. The stream itself is made of the training images; this is what says
+    whether a policy generalises past them."""
+    base = env.unwrapped
+    env.reset(seed=seed)
+    agent.reset(env, seed=seed)
+    view = base.view
+    accs = []
+    for test in base.task.test_sets(base.problem):
+        hits = 0
+        for x, y in zip(test.x, test.y, strict=True):
+            obs = {"input": np.asarray(x, dtype=np.float32), "label": view.n_labels, "correct": 2}
+            if view.with_task:
+                obs["task"] = test.task_id
+            hits += int(agent.act(obs)) == int(y)
+        accs.append(hits / max(1, len(test.y)))
+    return float(np.mean(accs))
 
 
 @dataclasses.dataclass
