@@ -222,6 +222,22 @@ def plot_curves(record: dict[str, Any], path: Path) -> Path:
     return path
 
 
+def reference_table() -> str:
+    """The stored full-scale references as a Markdown table (the README shows it)."""
+    lines = ["| baseline | env | held-out metric | IQM [95% CI] | seeds | env steps | steps/s | wall |",
+             "|---|---|---|---:|---:|---:|---:|---:|"]  # fmt: skip
+    for name in sorted(targets()):
+        ref = load_reference(name, "full")
+        if ref is None:
+            lines.append(f"| `{name}` | | | (no reference yet) | | | | |")
+            continue
+        s = ref["summary"]
+        lines.append(f"| `{name}` | {ref['env'].removeprefix('loopgym/')} | {s['metric']} | "
+                     f"{s['iqm']:.3g} [{s['low']:.3g}, {s['high']:.3g}] | {len(s['seeds'])} | {ref['env_steps']} | "
+                     f"{ref['steps_per_s']:.0f} | {ref['wall_s'] / 60:.0f} min |")  # fmt: skip
+    return "\n".join(lines)
+
+
 def default_workers() -> int:
     return max(1, min(DEFAULT_SEEDS, os.cpu_count() or 1))
 

@@ -27,3 +27,15 @@ def test_quick_start_is_two_commands_and_ci_runs_the_test_one():
     assert "pip install" in install_and_run and "loopgym bench --suite quick" in install_and_run
     ci = (ROOT / ".ci" / "run").read_text()
     assert re.search(rf"^{re.escape(test)}\b", ci, re.M), f"CI does not run the README's test command {test!r}"
+
+
+def test_reference_table_is_generated_from_the_stored_results():
+    import pytest
+
+    reproduce = pytest.importorskip("loopgym.baselines.reproduce")
+    block = re.search(r"<!-- reproduce:start -->\n(.*?)\n<!-- reproduce:end -->", README, re.S)
+    assert block, "README lost its reproduce markers"
+    assert block.group(1) == reproduce.reference_table(), (
+        "README's baseline table is stale: paste the output of "
+        "`python -c 'from loopgym.baselines.reproduce import reference_table; print(reference_table())'`"
+    )
