@@ -226,15 +226,16 @@ def cmd_reproduce(args: argparse.Namespace, console: Console) -> int:
     if args.list or args.name is None:
         if args.name is None and not args.list:
             raise UsageError("give a baseline NAME or --list")
-        table = Table(title="loopgym reproduce NAME")
-        for col in ("name", "baseline", "env", "metric", "small (reference IQM)", "full (reference IQM)"):
-            table.add_column(col, no_wrap=True)
+        table = Table(title="loopgym reproduce NAME (stored reference IQM)")
+        table.add_column("name", no_wrap=True, min_width=20)
+        for col in ("env", "metric", "small", "full"):
+            table.add_column(col)
         for name, t in sorted(reproduce.targets().items()):
             refs = []
             for scale in ("small", "full"):
                 ref = reproduce.load_reference(name, scale)
                 refs.append(f"{ref['summary']['iqm']:.3g} ({len(ref['summary']['seeds'])} seeds)" if ref else "-")
-            table.add_row(name, t.baseline, t.env, t.metric, *refs)
+            table.add_row(name, t.env, t.metric, *refs)
         console.print(table)
         return 0
     try:
