@@ -265,11 +265,9 @@ def train(name: str, seed: int, out_dir: str | Path, *, scale: str = "small", de
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     done, ckpt_path = out / "result.json", out / "checkpoint.pt"
-    if resume and done.is_file():
-        old = json.loads(done.read_text())
-        if old.get("config_hash") == digest and old.get("seed") == seed:
-            old.pop("steps_per_s", None)
-            return training.TrainResult(**old)
+    finished = training.TrainResult.finished(out, digest, seed) if resume else None
+    if finished is not None:
+        return finished
     dev = training.resolve_device(device)
     threads = torch.get_num_threads()
     torch.set_num_threads(int(cfg["threads"]))

@@ -171,11 +171,9 @@ def train(name: str, seed: int, out_dir: str | Path, *, scale: str = "small", de
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     done = out / "result.json"
-    if resume and done.is_file():
-        old = json.loads(done.read_text())
-        if old.get("config_hash") == digest and old.get("seed") == seed:
-            old.pop("steps_per_s", None)
-            return TrainResult(**old)
+    finished = TrainResult.finished(out, digest, seed) if resume else None
+    if finished is not None:
+        return finished
     if not resume:
         for stale in ("checkpoint.zip", "checkpoint.json", "curve.json", "result.json"):
             (out / stale).unlink(missing_ok=True)

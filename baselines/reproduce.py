@@ -33,7 +33,7 @@ from typing import Any
 
 import numpy as np
 
-from loopgym.baselines.training import SCALES, BaselineConfigError, load_experiments
+from loopgym.baselines.training import SCALES, BaselineConfigError, config_hash, load_experiments
 
 #: target prefix -> (module with train(), config file stem)
 BASELINES = {"ppo": ("loopgym.baselines.ppo", "ppo"), "ei": ("loopgym.baselines.expert_iteration", "expert_iteration")}
@@ -76,14 +76,9 @@ def references_dir() -> Path:
 
 
 def resolve_config(target: Target, scale: str, overrides: dict[str, Any] | None = None) -> dict[str, Any]:
-    """The target's config at ``scale`` as its baseline resolves it (raises on a missing key)."""
-    module = target.module
-    if hasattr(module, "load_config"):
-        return module.load_config(target.experiment, scale, overrides)
-    from loopgym.baselines.training import experiment_config
-
-    return {**experiment_config(BASELINES[target.baseline][1], target.experiment, scale, required=()),
-            **(overrides or {})}  # fmt: skip
+    """The target's config at ``scale`` as its baseline resolves it (raises on a missing key). Every
+    baseline module exposes ``load_config(name, scale, overrides)`` and ``train(...)``."""
+    return target.module.load_config(target.experiment, scale, overrides)
 
 
 def load_reference(name: str, scale: str) -> dict[str, Any] | None:
@@ -147,8 +142,6 @@ def run(name: str, *, scale: str = "small", seeds: int | None = None, out: str |
     wall = time.perf_counter() - t0
     results.sort(key=lambda r: r["seed"])
     summary = summarise(results, target.metric)
-    from loopgym.baselines.training import config_hash
-
     record = {
         "name": name, "baseline": target.baseline, "experiment": target.experiment, "env": cfg["env"],
         "scale": scale, "summary": summary, "config": cfg, "config_hash": config_hash(cfg),

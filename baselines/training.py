@@ -223,6 +223,18 @@ class TrainResult:
         d["steps_per_s"] = self.steps_per_s
         return d
 
+    @classmethod
+    def finished(cls, out: Path, config_hash: str, seed: int) -> TrainResult | None:
+        """The result a run already wrote in ``out/result.json`` for this config and seed, or None."""
+        path = Path(out) / "result.json"
+        if not path.is_file():
+            return None
+        old = json.loads(path.read_text())
+        if old.get("config_hash") != config_hash or old.get("seed") != seed:
+            return None
+        old.pop("steps_per_s", None)  # derived
+        return cls(**old)
+
 
 class CurveLog:
     """The held-out curve of a run, kept in ``out/curve.json`` so an interrupted run resumes with it."""

@@ -15,6 +15,7 @@ import tempfile
 
 import loopgym  # noqa: F401
 from loopgym.baselines import reproduce
+from loopgym.bench.run import machine
 
 
 def main() -> None:
@@ -25,7 +26,7 @@ def main() -> None:
     import torch
 
     devices = args.devices or (["cpu", "cuda"] if torch.cuda.is_available() else ["cpu"])
-    print(f"machine: {reproduce_machine()}; devices: {', '.join(devices)}")
+    print(f"machine: {machine()}; devices: {', '.join(devices)}")
     print("| baseline | " + " | ".join(f"{d} steps/s" for d in devices) + (" | GPU / CPU |" if len(devices) > 1 else " |"))
     print("|---|" + "---:|" * (len(devices) + (len(devices) > 1)))
     for name in args.targets:
@@ -37,12 +38,6 @@ def main() -> None:
             rates.append(r.steps_per_s)
         ratio = f" | {rates[1] / rates[0]:.2f} |" if len(rates) > 1 else " |"
         print(f"| `{name}` | " + " | ".join(f"{x:.0f}" for x in rates) + ratio, flush=True)
-
-
-def reproduce_machine() -> str:
-    from loopgym.bench.run import machine
-
-    return machine()
 
 
 if __name__ == "__main__":
