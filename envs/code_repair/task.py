@@ -323,6 +323,14 @@ class CodeRepairTask(Task[CodeRepairConfig]):
                 self._reports.popitem(last=False)
         return report
 
+    def outcomes(self, spec: RepairSpec, program: str) -> sandbox.Report | None:
+        """Every case's outcome for ``program`` (visible cases first, then hidden), or None when the
+        program cannot be run (see :meth:`check_program`). Served from the report cache when the
+        program has been run already, as it has right after :meth:`evaluate`."""
+        if self.check_program(spec, program) is not None:
+            return None
+        return self._report(spec, program, list(spec.visible) + list(spec.hidden), len(spec.visible))
+
     def _run(self, problem: RepairProblem, program: str) -> CodeFeedback:
         spec, c = problem.spec, self.config
         reason = self.check_program(spec, program)

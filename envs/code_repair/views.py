@@ -106,9 +106,13 @@ class CodeRepairVectorView(View):
         return self.slots[i].program
 
     def encode(self, problem: RepairProblem, feedback) -> dict[str, np.ndarray]:
+        self.slots = candidate_edits(problem.program, problem.spec.reference, self.k, problem.rng)
+        return self.features(problem)
+
+    def features(self, problem: RepairProblem) -> dict[str, np.ndarray]:
+        """The observation of ``problem`` with the candidate edits already in ``self.slots``."""
         level = self.task.config.feedback
         fb = problem.feedback
-        self.slots = candidate_edits(problem.program, problem.spec.reference, self.k, problem.rng)
         n_lines = max(1, len(problem.program.splitlines()))
         susp = ochiai(problem.visible_passed, problem.coverage) if level in ("tests", "trace") else {}
         err_line = None

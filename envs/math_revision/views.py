@@ -169,7 +169,8 @@ class MathRevisionVectorView(View):
 
     def encode(self, episode: RevisionEpisode, feedback) -> dict[str, np.ndarray]:
         self.episode = episode
-        level = self.task.config.feedback
+        # each mark is read at the level its own feedback was given at (one level here; a verifier
+        # agent picks one per answer in the multi-agent loop)
         cands = self._candidates(episode)
         rows = np.zeros((self.k, N_CANDIDATE), dtype=np.float32)
         tried = {}
@@ -187,28 +188,32 @@ class MathRevisionVectorView(View):
             fb = tried.get(text)
             if fb is not None:
                 row[6] = 1.0
-                if level != "none":
+                if fb.level != "none":
                     row[7] = float(not fb.correct)
-                if level == "direction":
+                if fb.level == "direction":
                     for j, d in enumerate(fb.direction[:2]):
                         row[8 + 2 * j] = float(d > 0)
                         row[9 + 2 * j] = float(d < 0)
-                if level == "component":
+                if fb.level == "component":
                     for j, ok in enumerate(fb.parts[:2]):
                         row[12 + j] = float(ok)
-            if level != "none":
-                row[14] = float(not consistent(parts, episode, level))
-            if level == "hint":
-                row[15] = float(origin >= 0 and origin in episode.revealed)
-                row[14] = max(row[14], row[15])
+            row[14] = float(not consistent(parts, episode))
+            # only hints fill ``revealed``
+            row[15] = float(origin >= 0 and origin in episode.revealed)
+            row[14] = max(row[14], row[15])
+        level = self.feedback_level(episode)
         feat = np.zeros(N_FEEDBACK, dtype=np.float32)
         feat[0] = min(1.0, episode.attempts / self.task.config.max_attempts)
         if feedback is not None:
             feat[1] = float(not feedback.valid)
-            feat[2] = float(feedback.valid and feedback.correct and level != "none")
+            feat[2] = float(feedback.valid and feedback.correct and feedback.level != "none")
         feat[3 + LEVELS.index(level)] = 1.0
         self._rows = rows
         return {"problem": problem_features(episode.problem), "candidates": rows.reshape(-1), "feedback": feat}
+
+    def feedback_level(self, episode: RevisionEpisode) -> str:
+        """The level shown in the feedback features: the env's (the last answer's, where it varies)."""
+        return self.task.config.feedback
 
 
 def _canon(parts, episode: RevisionEpisode) -> str:
@@ -221,13 +226,13 @@ def _canon(parts, episode: RevisionEpisode) -> str:
     return cache[parts]
 
 
-def consistent(parts: tuple, episode: RevisionEpisode, level: str) -> bool:
-    """Whether a candidate agrees with every piece of feedback so far at ``level`` (the rule of
-    :func:`.scoring.agrees`, which the feedback-incorporation rate uses too)."""
+def consistent(parts: tuple, episode: RevisionEpisode) -> bool:
+    """Whether a candidate agrees with every piece of feedback so far, each at the level it was given
+    (the rule of :func:`.scoring.agrees`, which the feedback-incorporation rate uses too)."""
     from .scoring import agrees
 
     kind = episode.problem.answer.kind
-    return all(agrees(parts, kind, fb.__dict__, level) for fb in episode.history if fb.valid)
+    return all(agrees(parts, kind, fb.__dict__, fb.level) for fb in episode.history if fb.valid)
 
 
 class StepRevisionTextView(View):
