@@ -36,7 +36,10 @@ from pettingzoo.utils import parallel_to_aec, wrappers
 
 from loopgym.config import ConfigError, RenderModeError, check_choice, check_floats, check_int
 from loopgym.core import ActionError, FreeText, InvalidAttempt
+
 from loopgym.envs.bandits.views import parse_arm
+
+from .review_loop import TextObservation
 
 NAME = "multiplayer_bandit_v0"
 VIEWS = ("vector", "text")
@@ -330,7 +333,7 @@ class MultiplayerBandit(ParallelEnv):
 
     def _observe(self, i: int) -> np.ndarray | str:
         if self.view == "text":
-            return self._observe_text(i)
+            return TextObservation(self._observe_text(i))
         n, k = self.n_players, self.n_arms
         obs = np.zeros(3 * k + 3 + n, np.float32)
         if self.last_arm[i] >= 0:

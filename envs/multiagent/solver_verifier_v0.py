@@ -46,8 +46,15 @@ from loopgym.envs.math_revision.views import (
     problem_features,
 )
 
-from .review_loop import Domain, LoopConfig, Review, ReviewLoopAEC, ReviewLoopParallel, Submission
-from .review_loop import make_module_functions
+from .review_loop import (
+    Domain,
+    LoopConfig,
+    Review,
+    ReviewLoopAEC,
+    ReviewLoopParallel,
+    Submission,
+    make_module_functions,
+)
 from .text_review import parse_level
 
 SOLVER, VERIFIER = "solver", "verifier"

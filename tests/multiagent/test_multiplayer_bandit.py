@@ -34,10 +34,10 @@ def test_pettingzoo_api_vector():
 
 
 def test_pettingzoo_api_text():
-    # PettingZoo's AEC api_test compares every observation's ``.dtype`` with the space's, which a str
-    # has not, so the text view runs the parallel API test and an AEC play-through of its own
+    # text observations are TextObservation, a str with the ``dtype`` PettingZoo's api_test reads
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)  # "spaces probably should be Box or Discrete"
+        api_test(mod.env(view="text", n_players=3, n_arms=4, max_cycles=30), num_cycles=60)
         parallel_api_test(mod.parallel_env(view="text", n_players=3, n_arms=4), num_cycles=40)
     env = mod.env(view="text", n_players=3, n_arms=4, max_cycles=5)
     env.reset(seed=0)
