@@ -13,7 +13,7 @@ import nbformat  # noqa: E402  (nbclient depends on it)
 
 NOTEBOOK_DIR = Path(__file__).resolve().parents[1] / "notebooks"
 NOTEBOOKS = sorted(NOTEBOOK_DIR.glob("*.ipynb"))
-EXPECTED = {"quickstart.ipynb", "benchmark_your_agent.ipynb", "reproduce_a_baseline.ipynb"}
+EXPECTED = {"quickstart.ipynb", "benchmark_your_agent.ipynb", "reproduce_a_baseline.ipynb", "multiagent_loops.ipynb"}
 
 
 def test_the_notebooks_are_there():

@@ -36,7 +36,6 @@ from pettingzoo.utils import parallel_to_aec, wrappers
 
 from loopgym.config import ConfigError, RenderModeError, check_choice, check_floats, check_int
 from loopgym.core import ActionError, FreeText, InvalidAttempt
-
 from loopgym.envs.bandits.views import parse_arm
 
 from .review_loop import TextObservation
