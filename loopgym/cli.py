@@ -65,6 +65,19 @@ def cmd_list(args: argparse.Namespace, console: Console) -> int:
         s = registry.spec(env_id)
         table.add_row(env_id, s.family, s.description, "yes" if s.vector_entry_point else "")
     console.print(table)
+    if not args.family:
+        from loopgym.envs import multiagent
+
+        ma = Table(title="PettingZoo environments (from loopgym.envs.multiagent import <module>)")
+        ma.add_column("module", no_wrap=True)
+        ma.add_column("agents")
+        ma.add_column("what it is")
+        for name in multiagent.ids():
+            mod = multiagent.load(name)
+            env = mod.raw_env() if name != "multiplayer_bandit_v0" else mod.parallel_env()
+            doc = (type(env).__doc__ or "").strip().splitlines()
+            ma.add_row(name, ", ".join(env.possible_agents), doc[0] if doc else "")
+        console.print(ma)
     return 0
 
 

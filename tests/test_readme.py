@@ -39,3 +39,15 @@ def test_reference_table_is_generated_from_the_stored_results():
         "README's baseline table is stale: paste the output of "
         "`python -c 'from loopgym.baselines.reproduce import reference_table; print(reference_table())'`"
     )
+
+
+def test_multiagent_section_lists_every_env_and_its_first_example_runs():
+    import loopgym
+
+    section = README.split("## Multi-agent loops", 1)[1].split("\n## ", 1)[0]
+    for name in loopgym.multiagent_ids():
+        assert f"| `{name}` |" in section, f"README's multi-agent table lacks {name}"
+    example = section.split("```python\n", 1)[1].split("```", 1)[0]
+    namespace: dict = {}
+    exec(compile(example, "README.md (multi-agent example)", "exec"), namespace)  # our own docs
+    assert 0.0 <= namespace["info"]["gold"] <= 1.0
