@@ -186,9 +186,8 @@ class CodeReviewDomain(Domain):
         state.special_cased = False
         if self.view == "vector":
             a = int(action)
-            if a == len(state.slots) and a < self.task.config.n_candidates:
-                attempt: Any = InvalidAttempt(f"Slot {a} holds no candidate edit; nothing changed.")
-            elif a >= self.task.config.n_candidates:
+            attempt: Any
+            if a >= self.task.config.n_candidates:
                 attempt = special_case(p.program, p.spec.entry_point, [self._cases(p)[i] for i in state.known])
                 state.special_cased = True
             elif a >= len(state.slots):

@@ -25,7 +25,8 @@ after ``max_cycles`` rounds.
 see: the judge reviews the latest submission while the proposer submits its next one, so the
 proposer revises from the review of the submission before its last (a one-round pipeline). The
 first step's review is of the starting state (the buggy program; no answer yet); the last
-submission is judged for ``gold`` but not reviewed.
+submission is judged for ``gold`` but not reviewed, and a review that ends the episode ends it
+before the submission made in the same step counts.
 """
 
 from __future__ import annotations
@@ -318,7 +319,7 @@ class ReviewLoopAEC(AECEnv):
         self._accumulate_rewards()
 
     def render(self) -> str | None:
-        if self.render_mode != "ansi" or not self.agents and self.game.__dict__.get("state") is None:
+        if self.render_mode != "ansi" or "state" not in vars(self.game):
             return None
         return render_text(self.game)
 
@@ -392,7 +393,7 @@ class ReviewLoopParallel(ParallelEnv):
                 {a: dict(info) for a in agents})  # fmt: skip
 
     def render(self) -> str | None:
-        if self.render_mode != "ansi" or self.game.__dict__.get("state") is None:
+        if self.render_mode != "ansi" or "state" not in vars(self.game):
             return None
         return render_text(self.game)
 

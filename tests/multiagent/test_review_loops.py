@@ -315,3 +315,15 @@ def test_actions_out_of_turn_or_out_of_space():
     wrapped = ar.env(max_cycles=2)
     with pytest.raises(Exception, match="reset"):
         wrapped.step(0)  # PettingZoo's order enforcing: step before reset
+
+
+def test_render_ansi():
+    env = sv.env(view="text", render_mode="ansi", max_cycles=2)
+    assert env.render() is None  # nothing to show before reset
+    env.reset(seed=0)
+    env.step("7")
+    env.step("score: 0.5 level: binary")
+    text = env.render()
+    assert "round 1 of 2" in text and "score 0.50" in text and "gap" in text
+    with pytest.raises(ConfigError, match="render_mode"):
+        ar.env(render_mode="human")
