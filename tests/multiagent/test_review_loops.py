@@ -318,8 +318,8 @@ def test_actions_out_of_turn_or_out_of_space():
 
 
 def test_render_ansi():
+    assert sv.raw_env(view="text", render_mode="ansi").render() is None  # nothing to show before reset
     env = sv.env(view="text", render_mode="ansi", max_cycles=2)
-    assert env.render() is None  # nothing to show before reset
     env.reset(seed=0)
     env.step("7")
     env.step("score: 0.5 level: binary")
