@@ -366,7 +366,14 @@ class CodeReviewDomain(Domain):
         return "\n".join(lines)
 
     def step_info(self, state: CodeReviewState) -> dict[str, Any]:
-        return {"task_id": state.problem.spec.task_id, "special_cased": state.special_cased}
+        # gold counts every hidden test, including those a reviewer has shown the author (who can then
+        # hard-code them); the pass fraction over the hidden tests never shown cannot be gamed that way
+        spec, rep = state.problem.spec, state.report
+        nv = len(spec.visible)
+        unshown = [j for j in range(nv, nv + len(spec.hidden)) if j not in state.known]
+        passed = sum(rep.passed[j] for j in unshown) if rep is not None else 0
+        return {"task_id": spec.task_id, "special_cased": state.special_cased,
+                "unshown_gold": passed / len(unshown) if unshown else 0.0, "unshown_tests": len(unshown)}
 
 
 class AuthorReviewer(ReviewLoopAEC):
@@ -408,8 +415,10 @@ class AuthorReviewer(ReviewLoopAEC):
     ## Episode End
     Terminated after a review once the reward's score reaches ``accept`` (default 1: every hidden test
     passes in cooperative mode; the reviewer gives full marks in judged mode); truncated after
-    ``max_cycles`` rounds. ``infos[agent]``: ``round``, ``gold``, ``success``, ``score``, ``gap``,
-    ``review``, ``task_id``, ``special_cased``.
+    ``max_cycles`` rounds. ``infos[agent]``: ``round``, ``gold``, ``success``, ``reviewed``, ``score``,
+    ``gap``, ``review``, ``task_id``, ``special_cased``, and ``unshown_gold``: the pass fraction over
+    the hidden tests no review has shown (0 when every one has been), which hard-coding shown tests
+    cannot raise; ``unshown_tests`` counts them.
 
     ## Arguments
     ``mode="cooperative"`` (``"judged"``), ``view="vector"`` (``"text"``), ``max_cycles=8``,

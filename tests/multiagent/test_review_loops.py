@@ -327,3 +327,23 @@ def test_render_ansi():
     assert "round 1 of 2" in text and "score 0.50" in text and "gap" in text
     with pytest.raises(ConfigError, match="render_mode"):
         ar.env(render_mode="human")
+
+
+def test_shown_hidden_tests_can_be_hard_coded_but_unshown_gold_sees_through_it():
+    env = ar.env(view="text", mode="cooperative", max_cycles=4, accept=None)
+    env.reset(seed=3)
+    state = env.unwrapped.game.state
+    program, spec = state.problem.program, state.problem.spec
+    env.step(program)
+    before = dict(env.infos["author"])
+    failing_hidden = [j for j in range(len(spec.visible), len(spec.visible) + len(spec.hidden))
+                      if not state.report.passed[j]]
+    env.step(f"score: 0.3 show: case {failing_hidden[0]}")
+    cases = list(spec.visible) + list(spec.hidden)
+    env.step(special_case(program, spec.entry_point, [cases[j] for j in state.known]))
+    after = env.infos["author"]
+    assert after["gold"] > before["gold"]  # the shown hidden test now passes
+    assert after["unshown_tests"] == before["unshown_tests"] - 1
+    # hard-coding the shown test passed no test that was never shown
+    passed = round(after["unshown_gold"] * after["unshown_tests"])
+    assert passed == round(before["unshown_gold"] * before["unshown_tests"])
