@@ -35,10 +35,10 @@ from pettingzoo import ParallelEnv
 from pettingzoo.utils import parallel_to_aec, wrappers
 
 from loopgym.config import ConfigError, RenderModeError, check_choice, check_floats, check_int
-from loopgym.core import ActionError, FreeText, InvalidAttempt
+from loopgym.core import FreeText, InvalidAttempt
 from loopgym.envs.bandits.views import parse_arm
 
-from .review_loop import TextObservation
+from .review_loop import TextObservation, check_action
 
 NAME = "multiplayer_bandit_v0"
 VIEWS = ("vector", "text")
@@ -282,15 +282,7 @@ class MultiplayerBandit(ParallelEnv):
         self.cumulative_system_regret = 0.0
 
     def _decode(self, agent: str, action: Any) -> int | InvalidAttempt:
-        space = self.action_spaces[agent]
-        try:
-            inside = space.contains(action)
-        except (TypeError, ValueError):
-            inside = False
-        if not inside:
-            text = repr(action)
-            text = text if len(text) <= 200 else text[:200] + "..."
-            raise ActionError(f"{NAME}: action {text} of {agent} is not in its action space {space}")
+        check_action(NAME, self.action_spaces[agent], agent, action)
         if self.view == "text":
             return parse_arm(action, self.n_arms)
         return int(action)

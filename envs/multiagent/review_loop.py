@@ -231,7 +231,8 @@ def _check_render_mode(render_mode: str | None, allowed: list[str]) -> None:
         )
 
 
-def _check_action(name: str, space: spaces.Space, agent: str, action: Any) -> None:
+def check_action(name: str, space: spaces.Space, agent: str, action: Any) -> None:
+    """Raise :class:`ActionError`, naming the agent, the action and the space, unless ``action`` is in it."""
     try:
         inside = space.contains(action)
     except (ValueError, TypeError):
@@ -242,22 +243,13 @@ def _check_action(name: str, space: spaces.Space, agent: str, action: Any) -> No
         raise ActionError(f"{name}: action {text} for {agent!r} is not in its action space {space}")
 
 
-def split_kwargs(kwargs: dict[str, Any]) -> tuple[LoopConfig, dict[str, Any]]:
-    """The loop's arguments as a validated :class:`LoopConfig`, and the rest (for the domain)."""
-    names = {f.name for f in dataclasses.fields(LoopConfig)}
-    loop = LoopConfig(**{k: v for k, v in kwargs.items() if k in names})
-    loop.validate()
-    return loop, {k: v for k, v in kwargs.items() if k not in names}
-
-
-class ReviewLoopAEC(AECEnv):
-    """The review loop as an AEC environment (subclasses set ``domain_cls`` and the docstring)."""
+class _Setup:
+    """What both APIs' classes build the same way: the domain, the game, the agents, the spaces."""
 
     metadata: dict[str, Any] = {"render_modes": ["ansi"], "is_parallelizable": True, "render_fps": 4}
     domain_cls: Callable[..., Domain]
 
-    def __init__(self, view: str = "vector", render_mode: str | None = None, **kwargs: Any):
-        super().__init__()
+    def _setup(self, view: str, render_mode: str | None, kwargs: dict[str, Any]) -> None:
         check_choice("view", view, VIEWS)
         _check_render_mode(render_mode, self.metadata["render_modes"])
         loop, rest = split_kwargs(kwargs)
@@ -267,13 +259,37 @@ class ReviewLoopAEC(AECEnv):
         self.possible_agents = [self.domain.proposer, self.domain.judge]
         self.agents: list[str] = []
         self.np_random, _ = seeding.np_random(None)
-        self._obs_cache: dict[str, tuple[int, Any]] = {}
 
     def observation_space(self, agent: str) -> spaces.Space:
         return self.domain.observation_spaces[agent]
 
     def action_space(self, agent: str) -> spaces.Space:
         return self.domain.action_spaces[agent]
+
+    def render(self) -> str | None:
+        if self.render_mode != "ansi" or "state" not in vars(self.game):
+            return None
+        return render_text(self.game)
+
+    def close(self) -> None:
+        pass
+
+
+def split_kwargs(kwargs: dict[str, Any]) -> tuple[LoopConfig, dict[str, Any]]:
+    """The loop's arguments as a validated :class:`LoopConfig`, and the rest (for the domain)."""
+    names = {f.name for f in dataclasses.fields(LoopConfig)}
+    loop = LoopConfig(**{k: v for k, v in kwargs.items() if k in names})
+    loop.validate()
+    return loop, {k: v for k, v in kwargs.items() if k not in names}
+
+
+class ReviewLoopAEC(_Setup, AECEnv):
+    """The review loop as an AEC environment (subclasses set ``domain_cls`` and the docstring)."""
+
+    def __init__(self, view: str = "vector", render_mode: str | None = None, **kwargs: Any):
+        AECEnv.__init__(self)
+        self._setup(view, render_mode, kwargs)
+        self._obs_cache: dict[str, tuple[int, Any]] = {}
 
     def reset(self, seed: int | None = None, options: dict[str, Any] | None = None) -> None:
         if seed is not None:
@@ -300,7 +316,7 @@ class ReviewLoopAEC(AECEnv):
         if self.terminations[agent] or self.truncations[agent]:
             self._was_dead_step(action)
             return
-        _check_action(type(self).__name__, self.action_space(agent), agent, action)
+        check_action(type(self).__name__, self.action_space(agent), agent, action)
         self._cumulative_rewards[agent] = 0.0
         self.rewards = dict.fromkeys(self.agents, 0.0)
         game = self.game
@@ -318,37 +334,11 @@ class ReviewLoopAEC(AECEnv):
         self.infos = {a: dict(game.info) for a in self.agents}
         self._accumulate_rewards()
 
-    def render(self) -> str | None:
-        if self.render_mode != "ansi" or "state" not in vars(self.game):
-            return None
-        return render_text(self.game)
-
-    def close(self) -> None:
-        pass
-
-
-class ReviewLoopParallel(ParallelEnv):
+class ReviewLoopParallel(_Setup, ParallelEnv):
     """The review loop as a parallel environment: one step is one pipelined round (module docstring)."""
 
-    metadata: dict[str, Any] = {"render_modes": ["ansi"], "is_parallelizable": True, "render_fps": 4}
-    domain_cls: Callable[..., Domain]
-
     def __init__(self, view: str = "vector", render_mode: str | None = None, **kwargs: Any):
-        check_choice("view", view, VIEWS)
-        _check_render_mode(render_mode, self.metadata["render_modes"])
-        loop, rest = split_kwargs(kwargs)
-        self.domain = self.domain_cls(view, loop, rest)
-        self.game = ReviewGame(self.domain, loop)
-        self.view, self.render_mode = view, render_mode
-        self.possible_agents = [self.domain.proposer, self.domain.judge]
-        self.agents: list[str] = []
-        self.np_random, _ = seeding.np_random(None)
-
-    def observation_space(self, agent: str) -> spaces.Space:
-        return self.domain.observation_spaces[agent]
-
-    def action_space(self, agent: str) -> spaces.Space:
-        return self.domain.action_spaces[agent]
+        self._setup(view, render_mode, kwargs)
 
     def _observations(self) -> dict[str, Any]:
         return {a: observe(self.domain, self.game.state, a) for a in self.agents}
@@ -370,7 +360,7 @@ class ReviewLoopParallel(ParallelEnv):
                 f"missing {missing}, not acting now {extra}"
             )
         for a in self.agents:
-            _check_action(name, self.action_space(a), a, actions[a])
+            check_action(name, self.action_space(a), a, actions[a])
         game, proposer, judge = self.game, self.domain.proposer, self.domain.judge
         rewards = dict.fromkeys(self.agents, 0.0)
         rev_rewards, terminated = game.review(actions[judge])
@@ -392,11 +382,6 @@ class ReviewLoopParallel(ParallelEnv):
         return (obs, rewards, dict.fromkeys(agents, terminated), dict.fromkeys(agents, truncated),
                 {a: dict(info) for a in agents})  # fmt: skip
 
-    def render(self) -> str | None:
-        if self.render_mode != "ansi" or "state" not in vars(self.game):
-            return None
-        return render_text(self.game)
-
     def state(self) -> np.ndarray:
         """Round / max_cycles, gold, the latest score (0 before any review), reviewed."""
         g = self.game
@@ -405,9 +390,6 @@ class ReviewLoopParallel(ParallelEnv):
     @property
     def state_space(self) -> spaces.Box:
         return spaces.Box(0.0, 1.0, (4,), dtype=np.float32)
-
-    def close(self) -> None:
-        pass
 
 
 def observe(domain: Domain, state: Any, agent: str) -> Any:
@@ -451,5 +433,6 @@ def _all_discrete(e: AECEnv) -> bool:
 
 __all__ = [
     "MODES", "REVIEWER_REWARDS", "ConfigError", "Domain", "LoopConfig", "Review", "ReviewGame",
-    "ReviewLoopAEC", "ReviewLoopParallel", "Submission", "TextObservation", "make_module_functions", "split_kwargs",
+    "ReviewLoopAEC", "ReviewLoopParallel", "Submission", "TextObservation", "check_action",
+    "make_module_functions", "split_kwargs",
 ]  # fmt: skip

@@ -196,7 +196,7 @@ def test_bad_arguments(kwargs, words):
 def test_bad_actions():
     env = mod.parallel_env(n_players=2, n_arms=3)
     env.reset(seed=0)
-    with pytest.raises(ActionError, match=r"action 3 of player_1"):
+    with pytest.raises(ActionError, match=r"action 3 for 'player_1'"):
         step(env, [0, 3])
     with pytest.raises(ValueError, match="player_9"):
         env.step({"player_0": 0, "player_1": 1, "player_9": 0})
