@@ -39,29 +39,20 @@ import numpy as np
 from gymnasium import spaces
 
 from loopgym import sandbox
-from loopgym.config import ConfigError, check_int, make_config
+from loopgym.config import check_int
 from loopgym.core import FreeText, InvalidAttempt
+from loopgym.envs.code_repair.edits import candidate_edits
 from loopgym.envs.code_repair.feedback import short
 from loopgym.envs.code_repair.task import CodeRepairConfig, CodeRepairTask, RepairProblem, extract_program
 from loopgym.envs.code_repair.views import CodeRepairVectorView, numbered
 from loopgym.sandbox import Case
 
-from .review_loop import (
-    Domain,
-    LoopConfig,
-    Review,
-    ReviewLoopAEC,
-    ReviewLoopParallel,
-    Submission,
-    make_module_functions,
-)
+from .review_loop import Domain, LoopConfig, Review, ReviewLoopAEC, Submission, make_module, task_config
 from .text_review import parse_review
 
 AUTHOR, REVIEWER = "author", "reviewer"
 N_REVIEW = 10
 N_GLOBAL = 5
-#: code-repair arguments the loop sets itself
-_LOOP_OWNED = ("feedback", "max_attempts", "shaping", "solve_bonus")
 REVIEW_CHARS = 1000
 
 
@@ -126,18 +117,10 @@ class CodeReviewDomain(Domain):
         super().__init__(view, loop)
         kwargs = dict(kwargs)
         self.max_cases = check_int("max_cases", kwargs.pop("max_cases", 16), low=1, high=256)
-        owned = sorted(k for k in kwargs if k in _LOOP_OWNED)
-        allowed = [f.name for f in dataclasses.fields(CodeRepairConfig) if f.name not in _LOOP_OWNED]
-        allowed += ["max_cases", *[f.name for f in dataclasses.fields(LoopConfig)], "view", "render_mode"]
-        unknown = sorted(k for k in kwargs if k not in allowed)
-        if owned or unknown:
-            raise ConfigError(
-                f"author_reviewer_v0 got argument(s) {', '.join(map(repr, owned + unknown))} it does not take"
-                f"{' (the reviewer decides the feedback and the loop the rewards)' if owned else ''}; "
-                f"allowed arguments: {', '.join(allowed)}"
-            )
-        config = make_config(CodeRepairConfig, {**kwargs, "feedback": "none", "max_attempts": loop.max_cycles},
-                             owner="author_reviewer_v0")
+        config = task_config(CodeRepairConfig, kwargs, owner="author_reviewer_v0", extra=("max_cases",),
+                             fixed={"feedback": "none", "max_attempts": loop.max_cycles, "shaping": 1.0,
+                                    "solve_bonus": 1.0},
+                             why="the reviewer decides the feedback and the loop the rewards")
         self.task = CodeRepairTask(config)
         self.vector = CodeRepairVectorView(self.task)  # also makes the task canonicalise programs
         k = config.n_candidates
@@ -173,8 +156,6 @@ class CodeReviewDomain(Domain):
         state.report = self.task.outcomes(p.spec, p.program)
         state.hint_line = first_departure(p.program, p.spec.reference)
         if self.view == "vector":
-            from loopgym.envs.code_repair.edits import candidate_edits
-
             state.slots = candidate_edits(p.program, p.spec.reference, self.task.config.n_candidates, p.rng)
 
     def initial_gold(self, state: CodeReviewState) -> float:
@@ -435,13 +416,7 @@ class AuthorReviewer(ReviewLoopAEC):
     domain_cls = CodeReviewDomain
 
 
-class AuthorReviewerParallel(ReviewLoopParallel):
-    __doc__ = AuthorReviewer.__doc__
-    metadata = {**ReviewLoopParallel.metadata, "name": "author_reviewer_v0"}
-    domain_cls = CodeReviewDomain
-
-
-env, raw_env, parallel_env = make_module_functions(AuthorReviewer, AuthorReviewerParallel)
+AuthorReviewerParallel, env, raw_env, parallel_env = make_module(AuthorReviewer)
 
 __all__ = ["AUTHOR", "REVIEWER", "AuthorReviewer", "AuthorReviewerParallel", "env", "parallel_env", "raw_env",
            "special_case"]

@@ -42,7 +42,7 @@ from gymnasium.utils import seeding
 from pettingzoo import AECEnv, ParallelEnv
 from pettingzoo.utils import wrappers
 
-from loopgym.config import ConfigError, RenderModeError, check_choice, check_float, check_int
+from loopgym.config import ConfigError, RenderModeError, check_choice, check_float, check_int, make_config
 from loopgym.core import ActionError
 
 MODES = ("cooperative", "judged")
@@ -275,6 +275,24 @@ class _Setup:
         pass
 
 
+def task_config(config_cls: type, kwargs: dict[str, Any], *, owner: str, fixed: dict[str, Any],
+                extra: tuple[str, ...] = (), why: str = "") -> Any:
+    """The wrapped single-agent task's config: ``kwargs`` plus the ``fixed`` values the loop sets itself.
+
+    Passing a fixed argument, or one neither the task nor the loop takes, raises an error that lists
+    the arguments allowed (the task's, less the fixed ones, ``extra`` and the loop's)."""
+    owned = sorted(k for k in kwargs if k in fixed)
+    allowed = [f.name for f in dataclasses.fields(config_cls) if f.name not in fixed]
+    allowed += [*extra, *[f.name for f in dataclasses.fields(LoopConfig)], "view", "render_mode"]
+    unknown = sorted(k for k in kwargs if k not in allowed)
+    if owned or unknown:
+        raise ConfigError(
+            f"{owner} got argument(s) {', '.join(map(repr, owned + unknown))} it does not take"
+            f"{f' ({why})' if owned and why else ''}; allowed arguments: {', '.join(allowed)}"
+        )
+    return make_config(config_cls, {**kwargs, **fixed}, owner=owner)
+
+
 def split_kwargs(kwargs: dict[str, Any]) -> tuple[LoopConfig, dict[str, Any]]:
     """The loop's arguments as a validated :class:`LoopConfig`, and the rest (for the domain)."""
     names = {f.name for f in dataclasses.fields(LoopConfig)}
@@ -406,17 +424,20 @@ def render_text(game: ReviewGame) -> str:
     return "\n".join(lines)
 
 
-def make_module_functions(aec_cls: type[ReviewLoopAEC], parallel_cls: type[ReviewLoopParallel]):
-    """``env``, ``raw_env`` and ``parallel_env`` for a review environment's module."""
+def make_module(aec_cls: type[ReviewLoopAEC]):
+    """A review environment module's parallel class (the AEC class's twin: same domain, docstring and
+    name) and its ``env``, ``raw_env`` and ``parallel_env``."""
+    parallel_cls = type(f"{aec_cls.__name__}Parallel", (ReviewLoopParallel,), {
+        "__doc__": aec_cls.__doc__, "__module__": aec_cls.__module__, "domain_cls": aec_cls.domain_cls,
+        "metadata": {**ReviewLoopParallel.metadata, "name": aec_cls.metadata["name"]},
+    })  # fmt: skip
 
     def raw_env(**kwargs: Any) -> ReviewLoopAEC:
         return aec_cls(**kwargs)
 
     def env(**kwargs: Any) -> AECEnv:
-        e = raw_env(**kwargs)
-        if e.view == "vector":
-            e = wrappers.AssertOutOfBoundsWrapper(e) if _all_discrete(e) else e
-        return wrappers.OrderEnforcingWrapper(e)
+        # no AssertOutOfBoundsWrapper: the judges' spaces are not Discrete, and step() checks every action
+        return wrappers.OrderEnforcingWrapper(raw_env(**kwargs))
 
     def parallel_env(**kwargs: Any) -> ReviewLoopParallel:
         return parallel_cls(**kwargs)
@@ -424,15 +445,11 @@ def make_module_functions(aec_cls: type[ReviewLoopAEC], parallel_cls: type[Revie
     raw_env.__doc__ = f"The unwrapped AEC environment (see :class:`{aec_cls.__name__}`)."
     env.__doc__ = f"The AEC environment with PettingZoo's order-enforcing wrapper (see :class:`{aec_cls.__name__}`)."
     parallel_env.__doc__ = f"The parallel environment, one pipelined round per step (see :class:`{parallel_cls.__name__}`)."
-    return env, raw_env, parallel_env
-
-
-def _all_discrete(e: AECEnv) -> bool:
-    return all(isinstance(e.action_space(a), spaces.Discrete) for a in e.possible_agents)
+    return parallel_cls, env, raw_env, parallel_env
 
 
 __all__ = [
     "MODES", "REVIEWER_REWARDS", "ConfigError", "Domain", "LoopConfig", "Review", "ReviewGame",
     "ReviewLoopAEC", "ReviewLoopParallel", "Submission", "TextObservation", "check_action",
-    "make_module_functions", "split_kwargs",
+    "make_module", "split_kwargs", "task_config",
 ]  # fmt: skip

@@ -32,7 +32,6 @@ from typing import Any
 import numpy as np
 from gymnasium import spaces
 
-from loopgym.config import ConfigError, make_config
 from loopgym.core import FreeText
 from loopgym.envs.code_repair.feedback import short
 from loopgym.envs.math_revision.feedback import LEVELS, AnswerFeedback
@@ -46,21 +45,12 @@ from loopgym.envs.math_revision.views import (
     problem_features,
 )
 
-from .review_loop import (
-    Domain,
-    LoopConfig,
-    Review,
-    ReviewLoopAEC,
-    ReviewLoopParallel,
-    Submission,
-    make_module_functions,
-)
+from .review_loop import Domain, LoopConfig, Review, ReviewLoopAEC, Submission, make_module, task_config
 from .text_review import parse_level
 
 SOLVER, VERIFIER = "solver", "verifier"
 N_REVIEW = 2 + len(LEVELS)
 N_ANSWER = 9
-_LOOP_OWNED = ("feedback", "max_attempts", "stop_on_correct", "correct_reward")
 REVIEW_CHARS = 1000
 
 
@@ -83,21 +73,12 @@ class MathReviewDomain(Domain):
 
     def __init__(self, view: str, loop: LoopConfig, kwargs: dict[str, Any]):
         super().__init__(view, loop)
-        owned = sorted(k for k in kwargs if k in _LOOP_OWNED)
-        allowed = [f.name for f in dataclasses.fields(MathRevisionConfig) if f.name not in _LOOP_OWNED]
-        allowed += [*[f.name for f in dataclasses.fields(LoopConfig)], "view", "render_mode"]
-        unknown = sorted(k for k in kwargs if k not in allowed)
-        if owned or unknown:
-            raise ConfigError(
-                f"solver_verifier_v0 got argument(s) {', '.join(map(repr, owned + unknown))} it does not take"
-                f"{' (the verifier decides the feedback and the loop the rewards)' if owned else ''}; "
-                f"allowed arguments: {', '.join(allowed)}"
-            )
-        config = make_config(
-            MathRevisionConfig,
-            {**kwargs, "feedback": "binary", "max_attempts": loop.max_cycles, "stop_on_correct": False},
-            owner="solver_verifier_v0",
-        )
+        config = task_config(
+            MathRevisionConfig, kwargs, owner="solver_verifier_v0",
+            fixed={"feedback": "binary", "max_attempts": loop.max_cycles, "stop_on_correct": False,
+                   "correct_reward": 1.0},
+            why="the verifier decides the feedback and the loop the rewards",
+        )  # fmt: skip
         self.task = MathRevisionTask(config)
         self.text_view = MathRevisionTextView(self.task)
         self.vector = _SolverVectorView(self.task)
@@ -297,12 +278,6 @@ class SolverVerifier(ReviewLoopAEC):
     domain_cls = MathReviewDomain
 
 
-class SolverVerifierParallel(ReviewLoopParallel):
-    __doc__ = SolverVerifier.__doc__
-    metadata = {**ReviewLoopParallel.metadata, "name": "solver_verifier_v0"}
-    domain_cls = MathReviewDomain
-
-
-env, raw_env, parallel_env = make_module_functions(SolverVerifier, SolverVerifierParallel)
+SolverVerifierParallel, env, raw_env, parallel_env = make_module(SolverVerifier)
 
 __all__ = ["SOLVER", "VERIFIER", "SolverVerifier", "SolverVerifierParallel", "env", "parallel_env", "raw_env"]
